@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// One-step set-up for a fresh clone: installs the pinned npm packages when node_modules is missing
+// or older than the lockfile, so `npm start` and `npm test` work with nothing done by hand.
+// Debian packages that a feature needs are listed in APT_PACKAGES and installed through apt-get
+// (as root, or with sudo) only when their command is missing.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** command that proves the package is there -> Debian package name. None are needed yet. */
+const APT_PACKAGES = {};
+
+function npmInstallIfStale() {
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('[setup] installing npm packages from package-lock.json (npm ci)');
+  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+}
+
+function hasCommand(cmd) {
+  try {
+    execSync(`command -v ${cmd}`, { stdio: 'ignore', shell: '/bin/sh' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function aptInstallMissing() {
+  const missing = Object.entries(APT_PACKAGES)
+    .filter(([cmd]) => !hasCommand(cmd))
+    .map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  console.log(`[setup] installing Debian packages: ${missing.join(' ')}`);
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`, {
+    stdio: 'inherit',
+    shell: '/bin/sh',
+  });
+}
+
+npmInstallIfStale();
+aptInstallMissing();

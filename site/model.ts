@@ -1,0 +1,49 @@
+// What every front-end of the reference site shares: configuration, the clock, the catalog, the
+// deployments and the named protocol violations (switched on only to prove conformance checks fail).
+import type { Catalog } from './catalog/types.ts';
+import type { SiteClock } from './clock.ts';
+import type { DeploymentStore } from './deployments.ts';
+
+export interface SiteConfig {
+  siteCode: string;
+  /** Host name the site calls itself in replies (MPLIST, location replies). */
+  hostName: string;
+  bindAddress: string;
+  supHttpPort: number;
+  supHttpsPort: number;
+  mpHttpPort: number;
+  mpHttpsPort: number;
+  observerPort: number;
+  /** Cookie lifetime in site minutes (real WSUS: about 60). */
+  cookieLifetimeMinutes: number;
+  /** NewUpdates per SyncUpdates page (real WSUS: 200). */
+  syncPageSize: number;
+  maxExtendedUpdatesPerRequest: number;
+  /** Largest request body accepted (bytes); larger gets 413 like IIS's request filtering. */
+  maxRequestBytes: number;
+}
+
+/** Named ways to break the protocol on purpose (conformance tests prove each check catches one). */
+export type ViolationName =
+  | 'cookie-never-expires'
+  | 'no-paging'
+  | 'full-resync-every-scan'
+  | 'location-wrong-ports'
+  | 'drop-state-messages'
+  | 'double-count-duplicates'
+  | 'ignore-range'
+  | 'wrong-fault-shape'
+  | 'no-extended-limit'
+  | 'no-registration-check'
+  | 'stale-catalog-version'
+  | 'wrong-content-hash'
+  | 'no-serial-gap-detection'
+  | 'reject-when-backlogged';
+
+export interface SiteModel {
+  config: SiteConfig;
+  clock: SiteClock;
+  catalog: Catalog;
+  deployments: DeploymentStore;
+  violations: Set<ViolationName>;
+}
