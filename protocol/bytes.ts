@@ -1,0 +1,161 @@
+// Byte helpers shared by the protocol codecs. Written by hand over Uint8Array (no Buffer, no btoa/atob)
+// so the same code runs in Node, the reference site and a k6 bundle.
+// UTF-16 matters because ConfigMgr messaging is UTF-16LE end to end (Msg header with BOM, bodies NUL-ended).
+
+/** A malformed encoded input (bad base64 or hex text). */
+export class BytesError extends Error {
+  override readonly name = 'BytesError';
+  constructor(
+    message: string,
+    readonly kind: 'base64' | 'hex',
+  ) {
+    super(message);
+  }
+}
+
+/** Encodes a string as UTF-16LE, optionally preceded by the FF FE byte-order mark. */
+export function utf16leEncode(text: string, bom = false): Uint8Array {
+  const offset = bom ? 2 : 0;
+  const out = new Uint8Array(offset + text.length * 2);
+  if (bom) {
+    out[0] = 0xff;
+    out[1] = 0xfe;
+  }
+  for (let i = 0, j = offset; i < text.length; i++, j += 2) {
+    const code = text.charCodeAt(i);
+    out[j] = code & 0xff;
+    out[j + 1] = code >>> 8;
+  }
+  return out;
+}
+
+const DECODE_CHUNK = 8192;
+
+/**
+ * Decodes UTF-16LE bytes. Strips a leading BOM and one trailing NUL (ConfigMgr bodies end with one).
+ * A trailing odd byte is ignored: it cannot be part of a UTF-16 code unit.
+ */
+export function utf16leDecode(bytes: Uint8Array): string {
+  let start = 0;
+  let units = bytes.length >>> 1;
+  if (units > 0 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    start = 2;
+    units--;
+  }
+  if (units > 0 && bytes[start + (units - 1) * 2] === 0 && bytes[start + (units - 1) * 2 + 1] === 0) units--;
+  const parts: string[] = [];
+  const codes = new Array<number>(Math.min(units, DECODE_CHUNK));
+  for (let u = 0; u < units; u += DECODE_CHUNK) {
+    const n = Math.min(DECODE_CHUNK, units - u);
+    codes.length = n;
+    for (let k = 0; k < n; k++) {
+      const p = start + (u + k) * 2;
+      codes[k] = bytes[p]! | (bytes[p + 1]! << 8);
+    }
+    parts.push(String.fromCharCode.apply(null, codes));
+  }
+  return parts.join('');
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function utf8Decode(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** Joins byte arrays into one. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Standard base64 with padding. */
+export function base64Encode(bytes: Uint8Array): string {
+  const out: string[] = [];
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out.push(B64[n >>> 18]!, B64[(n >>> 12) & 63]!, B64[(n >>> 6) & 63]!, B64[n & 63]!);
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out.push(B64[n >>> 18]!, B64[(n >>> 12) & 63]!, '==');
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out.push(B64[n >>> 18]!, B64[(n >>> 12) & 63]!, B64[(n >>> 6) & 63]!, '=');
+  }
+  return out.join('');
+}
+
+/**
+ * Decodes base64. Whitespace (XML text wraps it) and missing padding are accepted;
+ * any other character, or padding in the middle, throws BytesError.
+ */
+export function base64Decode(text: string): Uint8Array {
+  const clean = text.replace(/[\s]+/g, '');
+  let end = clean.length;
+  while (end > 0 && clean.charCodeAt(end - 1) === 61 /* = */ && clean.length - end < 2) end--;
+  if (end % 4 === 1) throw new BytesError(`base64 text of ${end} significant chars is truncated`, 'base64');
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c]! : -1;
+    if (v < 0) throw new BytesError(`invalid base64 character at ${i}`, 'base64');
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+const HEX = '0123456789ABCDEF';
+
+/** Upper-case hex, the form ConfigMgr uses for certificates and signatures. */
+export function hexEncode(bytes: Uint8Array): string {
+  const out = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = HEX[bytes[i]! >>> 4]! + HEX[bytes[i]! & 15]!;
+  return out.join('');
+}
+
+function hexNibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Decodes hex of either case; throws BytesError on odd length or a non-hex character. */
+export function hexDecode(text: string): Uint8Array {
+  if (text.length % 2 !== 0) throw new BytesError(`hex text has odd length ${text.length}`, 'hex');
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexNibble(text.charCodeAt(i * 2));
+    const lo = hexNibble(text.charCodeAt(i * 2 + 1));
+    if (hi < 0 || lo < 0) throw new BytesError(`invalid hex character near ${i * 2}`, 'hex');
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BytesError,
+  base64Decode,
+  base64Encode,
+  concatBytes,
+  hexDecode,
+  hexEncode,
+  utf8Decode,
+  utf8Encode,
+  utf16leDecode,
+  utf16leEncode,
+} from '../../protocol/bytes.ts';
+
+describe('utf16le', () => {
+  it('encodes little-endian with an optional FF FE mark', () => {
+    expect([...utf16leEncode('A€')]).toEqual([0x41, 0x00, 0xac, 0x20]);
+    expect([...utf16leEncode('A', true)]).toEqual([0xff, 0xfe, 0x41, 0x00]);
+  });
+
+  it('decodes, stripping the BOM and one trailing NUL', () => {
+    expect(utf16leDecode(new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x42, 0x00, 0x00, 0x00]))).toBe('AB');
+    expect(utf16leDecode(new Uint8Array([0x41, 0x00, 0x00, 0x00, 0x00, 0x00]))).toBe('A\0');
+    expect(utf16leDecode(new Uint8Array([]))).toBe('');
+  });
+
+  it('round-trips surrogate pairs and long strings (chunked decode)', () => {
+    const text = `😀${'x'.repeat(20_000)}é`;
+    expect(utf16leDecode(utf16leEncode(text, true))).toBe(text);
+  });
+});
+
+describe('base64', () => {
+  it('matches the standard alphabet and padding', () => {
+    for (const s of ['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar']) {
+      const expected = globalThis.btoa(s);
+      expect(base64Encode(utf8Encode(s))).toBe(expected);
+      expect(utf8Decode(base64Decode(expected))).toBe(s);
+    }
+  });
+
+  it('round-trips all byte values, tolerating whitespace and missing padding', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const text = base64Encode(all);
+    expect([...base64Decode(text)]).toEqual([...all]);
+    expect([...base64Decode(`${text.slice(0, 40)}\r\n  ${text.slice(40)}`)]).toEqual([...all]);
+    expect(utf8Decode(base64Decode('Zm8'))).toBe('fo');
+  });
+
+  it('rejects garbage with a typed error', () => {
+    expect(() => base64Decode('ab$d')).toThrow(BytesError);
+    expect(() => base64Decode('ab=d')).toThrow(BytesError);
+    expect(() => base64Decode('abcde')).toThrow(BytesError);
+  });
+});
+
+describe('hex', () => {
+  it('encodes upper-case and decodes either case', () => {
+    expect(hexEncode(new Uint8Array([0, 0xab, 0xff]))).toBe('00ABFF');
+    expect([...hexDecode('00abFF')]).toEqual([0, 0xab, 0xff]);
+  });
+
+  it('rejects odd length and non-hex characters', () => {
+    expect(() => hexDecode('ABC')).toThrow(BytesError);
+    expect(() => hexDecode('zz')).toThrow(BytesError);
+  });
+});
+
+describe('concatBytes', () => {
+  it('joins arrays in order', () => {
+    expect([...concatBytes(new Uint8Array([1]), new Uint8Array([]), new Uint8Array([2, 3]))]).toEqual([
+      1, 2, 3,
+    ]);
+  });
+});
