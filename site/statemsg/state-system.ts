@@ -1,0 +1,155 @@
+// The site's state system in one object: the inbox the MP drops reports into, the rate-limited
+// processor, serial/gap tracking and the compliance store, plus the snapshot the observer shows.
+import type { Catalog } from '../catalog/types.ts';
+import type { SiteModel } from '../model.ts';
+import { ComplianceStore } from './compliance.ts';
+import { StateMessageInbox } from './inbox.ts';
+import { type ProcessorOptions, StateMessageProcessor } from './processor.ts';
+import { SerialTracker } from './serials.ts';
+import type { ComplianceCounts, InboundReport } from './types.ts';
+
+/** How many client ids a snapshot lists by name (the count is always exact). */
+const LISTED_RESYNC_CLIENTS = 100;
+
+export interface BacklogSnapshot {
+  /** Messages (records) waiting in the inbox. */
+  depth: number;
+  depthReports: number;
+  /** Site ms since the oldest waiting report was accepted (0 when empty). */
+  oldestAgeMs: number;
+  /** Records processed over the last site minute. */
+  processedPerMinute: number;
+  /** Configured capacity: loaderThreads x recordsPerMinutePerLoader. */
+  capacityPerMinute: number;
+  acceptedReports: number;
+  /** Messages accepted. */
+  accepted: number;
+  /** Messages taken out of the inbox by the processor (duplicates included). */
+  processed: number;
+  duplicates: number;
+  /** Missing serial ranges ever detected, and the messages they spanned. */
+  gaps: number;
+  missingMessages: number;
+  /** Serials still missing now, and the clients they belong to. */
+  openMissingMessages: number;
+  clientsWithGaps: number;
+  lateFills: number;
+  /** Clients whose oldest open gap is older than minMissingMessageAge. */
+  resyncClients: number;
+  resyncClientIds: string[];
+  /** Reports refused with 503 ('reject-when-backlogged' violation only). */
+  rejectedReports: number;
+}
+
+export interface ComplianceSnapshot {
+  knownClients: number;
+  overall: ComplianceCounts;
+  perUpdate: Record<string, ComplianceCounts>;
+}
+
+export type AcceptVerdict = 'accepted' | 'busy';
+
+export class StateSystem {
+  readonly inbox = new StateMessageInbox();
+  readonly serials = new SerialTracker();
+  readonly compliance = new ComplianceStore();
+  readonly processor: StateMessageProcessor;
+  readonly #model: SiteModel;
+  #rejected = 0;
+
+  constructor(model: SiteModel, options: ProcessorOptions = {}) {
+    this.#model = model;
+    this.processor = new StateMessageProcessor(
+      {
+        clock: model.clock,
+        violations: model.violations,
+        inbox: this.inbox,
+        serials: this.serials,
+        compliance: this.compliance,
+      },
+      options,
+    );
+  }
+
+  /** A registered client is known to the site, so it counts as Unknown until its messages load. */
+  noteClient(clientId: string): void {
+    this.compliance.noteClient(clientId);
+  }
+
+  /** O(1): queue the report (the MP answers the post at once). */
+  accept(report: InboundReport): AcceptVerdict {
+    const { violations, clock } = this.#model;
+    const opts = this.processor.options;
+    if (violations.has('reject-when-backlogged') && this.inbox.depthMessages > opts.backlogRejectThreshold) {
+      this.#rejected += 1;
+      return 'busy';
+    }
+    this.compliance.noteClient(report.clientId);
+    const nth = this.inbox.acceptedReports + 1;
+    if (violations.has('drop-state-messages') && nth % opts.dropEveryNthReport === 0) {
+      this.inbox.acceptAndLose(report);
+    } else {
+      this.inbox.accept(report, clock.now());
+    }
+    return 'accepted';
+  }
+
+  backlog(): BacklogSnapshot {
+    this.processor.catchUp();
+    const now = this.#model.clock.now();
+    const oldest = this.inbox.oldestAcceptedAt();
+    const resync = this.serials.clientsNeedingResync(
+      now,
+      this.processor.options.minMissingMessageAgeMinutes * 60_000,
+    );
+    return {
+      depth: this.inbox.depthMessages,
+      depthReports: this.inbox.depthReports,
+      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest),
+      processedPerMinute: this.processor.processedPerMinute(now),
+      capacityPerMinute: this.processor.ratePerMinute,
+      acceptedReports: this.inbox.acceptedReports,
+      accepted: this.inbox.acceptedMessages,
+      processed: this.processor.processed,
+      duplicates: this.processor.duplicates,
+      gaps: this.serials.gapsDetected,
+      missingMessages: this.serials.missingMessagesDetected,
+      openMissingMessages: this.serials.openMissingMessages(),
+      clientsWithGaps: this.serials.clientsWithGaps,
+      lateFills: this.processor.lateFills,
+      resyncClients: resync.length,
+      resyncClientIds: resync.slice(0, LISTED_RESYNC_CLIENTS),
+      rejectedReports: this.#rejected,
+    };
+  }
+
+  /** Compliance for every software update of the catalog (leaf and bundle) and any other reported id. */
+  complianceSnapshot(): ComplianceSnapshot {
+    this.processor.catchUp();
+    const perUpdate: Record<string, ComplianceCounts> = {};
+    const overall: ComplianceCounts = { required: 0, notRequired: 0, installed: 0, unknown: 0 };
+    const add = (updateId: string) => {
+      if (perUpdate[updateId]) return;
+      const c = this.compliance.countsFor(updateId);
+      perUpdate[updateId] = c;
+      overall.required += c.required;
+      overall.notRequired += c.notRequired;
+      overall.installed += c.installed;
+      overall.unknown += c.unknown;
+    };
+    for (const u of reportableUpdates(this.#model.catalog)) add(u);
+    for (const u of this.compliance.reportedUpdateIds()) add(u);
+    return { knownClients: this.compliance.knownClients, overall, perUpdate };
+  }
+
+  stop(): void {
+    this.processor.stop();
+  }
+}
+
+/** Updates a client reports detection state for: software updates, not categories or detectoids. */
+function reportableUpdates(catalog: Catalog): string[] {
+  const out: string[] = [];
+  for (const u of catalog.updates) if (u.kind === 'leaf' || u.kind === 'bundle') out.push(u.updateId);
+  return out;
+}

@@ -1,0 +1,35 @@
+// The site-side view of a state message: only what the state system needs to track serials and
+// compliance. The MP converts each parsed protocol report (protocol/mp StateMessageReport) into this
+// shape when it accepts the post, so the inbox never holds XML or protocol objects.
+
+/** Topic type 500: per-update detection state (TopicID = update GUID). */
+export const TOPIC_UPDATE_DETECTION = 500;
+
+/** State ids of topic 500 (behaviour.md M-TOPIC). */
+export const DETECTION_STATES = { notRequired: 1, required: 2, installed: 3 } as const;
+
+export type ComplianceState = 'required' | 'notRequired' | 'installed';
+
+export interface InboundMessage {
+  serialNumber: number;
+  /** Client-side time of the message, epoch ms. */
+  messageTime: number;
+  topicType: number;
+  /** For topic 500 the update GUID (compared case-insensitively). */
+  topicId: string;
+  stateId: number;
+}
+
+export interface InboundReport {
+  /** "GUID:..." as the client sends it. */
+  clientId: string;
+  messages: readonly InboundMessage[];
+}
+
+/** Compliance counts for one update or summed over all of them. */
+export interface ComplianceCounts {
+  required: number;
+  notRequired: number;
+  installed: number;
+  unknown: number;
+}
