@@ -1,0 +1,17 @@
+// Every conformance check, in the order they run. Order matters only for speed (cheap probes first);
+// each check creates its own clients and does not rely on what an earlier check left behind.
+import type { ConformanceCheck } from './check.ts';
+import { OptionError } from './target.ts';
+
+export const ALL_CHECKS: readonly ConformanceCheck[] = [];
+
+/** Picks the checks named by --only (all when empty), in registry order; unknown ids are an OptionError. */
+export function selectChecks(only: readonly string[] | undefined): ConformanceCheck[] {
+  if (!only || only.length === 0) return [...ALL_CHECKS];
+  const known = new Set(ALL_CHECKS.map((c) => c.id));
+  for (const id of only) {
+    if (!known.has(id)) throw new OptionError('--only', id, `expected one of: ${[...known].join(', ')}`);
+  }
+  const wanted = new Set(only);
+  return ALL_CHECKS.filter((c) => wanted.has(c.id));
+}

@@ -1,0 +1,43 @@
+// JUnit XML report for CI systems: one testsuite, one testcase per check (classname = the rule IDs it
+// enforces), <failure> / <skipped> carrying the check's message, details in the element text.
+import { escapeXml } from '../../protocol/xml.ts';
+import type { CheckResult } from '../check.ts';
+import type { ConformanceReport } from '../runner.ts';
+
+/** XML 1.0 forbids most control characters even escaped; a garbage reply quoted in a message must not break the file. */
+function clean(text: string): string {
+  return escapeXml(text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD'));
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+function testcase(result: CheckResult): string {
+  const attrs = `classname="patchstorm.conformance" name="${clean(`${result.id} [${result.rules.join(', ')}]`)}" time="${seconds(result.durationMs)}"`;
+  const body = [result.message, ...(result.details ?? [])].join('\n');
+  if (result.status === 'fail') {
+    return `    <testcase ${attrs}>\n      <failure message="${clean(result.message)}" type="ConformanceFailure">${clean(body)}</failure>\n    </testcase>`;
+  }
+  if (result.status === 'skip') {
+    return `    <testcase ${attrs}>\n      <skipped message="${clean(result.message)}"/>\n    </testcase>`;
+  }
+  const out = result.details?.length ? `\n      <system-out>${clean(body)}</system-out>\n    ` : '';
+  return `    <testcase ${attrs}>${out}</testcase>`;
+}
+
+export function formatJunitReport(report: ConformanceReport): string {
+  const { total, failed, skipped } = report.counts;
+  const counts = `tests="${total}" failures="${failed}" errors="0" skipped="${skipped}" time="${seconds(report.durationMs)}"`;
+  const properties = Object.entries(report.target)
+    .map(([k, v]) => `      <property name="target.${clean(k)}" value="${clean(v)}"/>`)
+    .join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="patchstorm conformance" ${counts}>`,
+    `  <testsuite name="patchstorm.conformance" ${counts} timestamp="${clean(report.startedAt)}">`,
+    `    <properties>\n${properties}\n    </properties>`,
+    ...report.results.map(testcase),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+// The runner on its own: skips for missing capabilities carry the reason, anything a check throws
+// becomes a failure naming the error, a hung check times out as a failure, and counts add up.
+import { describe, expect, it } from 'vitest';
+import { HttpClient, HttpFailure } from '../../harness/driver/http.ts';
+import { type ConformanceCheck, fail, pass } from '../../conformance/check.ts';
+import { detectCapabilities } from '../../conformance/capabilities.ts';
+import { runChecks } from '../../conformance/runner.ts';
+
+const target = { expectStandardPorts: false };
+
+function check(
+  id: string,
+  run: ConformanceCheck['run'],
+  needs: ConformanceCheck['needs'] = [],
+): ConformanceCheck {
+  return { id, title: id, rules: ['X-TEST'], needs, run };
+}
+
+describe('conformance runner', () => {
+  it('skips a check whose needs are unmet, quoting why, and never runs it', async () => {
+    const caps = await detectCapabilities(target, undefined);
+    let ran = false;
+    const http = new HttpClient();
+    const ctx = { target, capabilities: caps.offered, http, observer: undefined };
+    const report = await runChecks(
+      [
+        check('needs-clock', async () => {
+          ran = true;
+          return pass('ran');
+        }, ['clock']),
+      ],
+      ctx,
+      caps,
+      {},
+    );
+    await http.close();
+    expect(ran).toBe(false);
+    expect(report.results[0]!.status).toBe('skip');
+    expect(report.results[0]!.message).toMatch(/clock: the target has no observer API/);
+    expect(report.counts).toEqual({ total: 1, passed: 0, failed: 0, skipped: 1 });
+  });
+
+  it('turns a thrown transport error into a failure that names it, and keeps going', async () => {
+    const caps = await detectCapabilities(target, undefined);
+    const http = new HttpClient();
+    const ctx = { target, capabilities: caps.offered, http, observer: undefined };
+    const report = await runChecks(
+      [
+        check('resets', async () => {
+          throw new HttpFailure('socket hang up', 'reset');
+        }),
+        check('fails', async () => fail('expected 1, got 2')),
+        check('passes', async () => pass('fine')),
+      ],
+      ctx,
+      caps,
+      {},
+    );
+    await http.close();
+    expect(report.results.map((r) => r.status)).toEqual(['fail', 'fail', 'pass']);
+    expect(report.results[0]!.message).toContain('transport failure (reset): socket hang up');
+    expect(report.counts).toEqual({ total: 3, passed: 1, failed: 2, skipped: 0 });
+  });
+
+  it('fails a check that does not finish in time', async () => {
+    const caps = await detectCapabilities(target, undefined);
+    const http = new HttpClient();
+    const ctx = { target, capabilities: caps.offered, http, observer: undefined };
+    const report = await runChecks(
+      [check('hangs', () => new Promise(() => {}))],
+      ctx,
+      caps,
+      {},
+      { checkTimeoutMs: 50 },
+    );
+    await http.close();
+    expect(report.results[0]!.status).toBe('fail');
+    expect(report.results[0]!.message).toContain('did not finish within 0.05 s');
+  });
+});
