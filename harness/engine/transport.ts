@@ -1,0 +1,294 @@
+// The swarm's HTTP transport: undici with one Pool per origin, keep-alive, pipelining 1, HTTPS with a
+// CA file or explicit insecure mode. Requests go through `dispatch` with a small handler instead of
+// `request()` so there is no stream or promise per request, which matters at tens of thousands of
+// requests per second per worker.
+//
+// Real-world servers misbehave (protocol-reference Appendix B) and the transport survives each way:
+// - a server that closes a keep-alive socket after every reply without `Connection: close`: a request
+//   that lands on such a socket fails with a reset before any reply byte; it is retried once on a
+//   fresh connection (a one-shot Client, so it can't pick another stale pooled socket);
+// - bodies without Content-Length, ended by the close: undici reads them to the end;
+// - odd Content-Type case: headers are handed over as-is and `parseMediaType` reads them tolerantly;
+// - anything else becomes a named failure kind, never an exception that could end a run.
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Client, type Dispatcher, Pool } from 'undici';
+import { classify, HttpFailure } from '../driver/http.ts';
+import type { TransportErrorKind } from '../metrics/schema.ts';
+
+export interface TransportOptions {
+  /** Sockets per origin (default 64). */
+  connections?: number;
+  /** Idle keep-alive sockets are closed after this long (default 10 s). */
+  keepAliveTimeoutMs?: number;
+  /** Headers and body timeouts, each (default 30 s). */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** PEM CA to trust for HTTPS origins. */
+  caFile?: string;
+  ca?: string | Buffer;
+  /** Accept any certificate (explicit opt-in only). */
+  insecure?: boolean;
+  /** Replies kept in memory above this size fail as 'other' (default 64 MiB). */
+  maxBodyBytes?: number;
+  /** Retry once on a fresh socket after a reset before any reply byte (default true). */
+  retryResets?: boolean;
+}
+
+export interface TransportRequest {
+  origin: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Count the reply body's bytes but don't keep them (content downloads). */
+  discardBody?: boolean;
+}
+
+export interface TransportReply {
+  ok: true;
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Uint8Array;
+  /** Approximate bytes on the wire: request line + headers + body. */
+  bytesIn: number;
+  bytesOut: number;
+  retried: boolean;
+}
+
+export interface TransportFailure {
+  ok: false;
+  kind: TransportErrorKind;
+  message: string;
+  bytesOut: number;
+  retried: boolean;
+}
+
+export type TransportResult = TransportReply | TransportFailure;
+export type TransportCallback = (result: TransportResult) => void;
+
+const EMPTY = new Uint8Array(0);
+
+/** The error our own abort (drain deadline) raises, so it is counted as 'aborted', not 'other'. */
+class DrainAbort extends Error {
+  override readonly name = 'DrainAbort';
+}
+
+export class Transport {
+  readonly #pools = new Map<string, Pool>();
+  readonly #inFlight = new Set<ReplyCollector>();
+  readonly #options: Required<Omit<TransportOptions, 'ca' | 'caFile'>> & { ca?: string | Buffer };
+  #closed = false;
+
+  constructor(options: TransportOptions = {}) {
+    const ca = options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined);
+    this.#options = {
+      connections: options.connections ?? 64,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 10_000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      insecure: options.insecure ?? false,
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+      retryResets: options.retryResets ?? true,
+      ...(ca === undefined ? {} : { ca }),
+    };
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Sends a request; `done` is called exactly once, with a reply of any status or a named failure. */
+  send(req: TransportRequest, done: TransportCallback): void {
+    const bytesOut = requestBytes(req);
+    if (this.#closed) {
+      done({ ok: false, kind: 'aborted', message: 'transport closed', bytesOut, retried: false });
+      return;
+    }
+    let pool: Pool;
+    try {
+      pool = this.#pool(req.origin);
+    } catch (err) {
+      done({
+        ok: false,
+        kind: 'other',
+        message: `bad origin ${req.origin}: ${String(err)}`,
+        bytesOut,
+        retried: false,
+      });
+      return;
+    }
+    this.#dispatch(pool, req, bytesOut, false, done);
+  }
+
+  /** Aborts every request still in flight (they complete with kind 'aborted'). */
+  abortAll(reason = 'aborted at drain deadline'): void {
+    for (const c of [...this.#inFlight]) c.abort(new DrainAbort(reason));
+  }
+
+  /** Closes every pool; in-flight requests are aborted first. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.abortAll('transport closed');
+    await Promise.all([...this.#pools.values()].map((p) => p.destroy().catch(() => {})));
+    this.#pools.clear();
+  }
+
+  #dispatch(
+    dispatcher: Dispatcher,
+    req: TransportRequest,
+    bytesOut: number,
+    retried: boolean,
+    done: TransportCallback,
+  ) {
+    const collector = new ReplyCollector(req, bytesOut, retried, this.#options.maxBodyBytes, (result) => {
+      this.#inFlight.delete(collector);
+      if (
+        !result.ok &&
+        result.kind === 'reset' &&
+        !retried &&
+        !collector.replyStarted &&
+        this.#retryAllowed()
+      ) {
+        this.#retryOnFreshSocket(req, bytesOut, done);
+        return;
+      }
+      done(result);
+    });
+    this.#inFlight.add(collector);
+    dispatcher.dispatch(
+      {
+        origin: req.origin,
+        method: req.method as Dispatcher.HttpMethod,
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: this.#options.timeoutMs,
+        bodyTimeout: this.#options.timeoutMs,
+        // The fresh-socket retry asks for the socket to be closed after its one request.
+        reset: retried,
+      },
+      collector,
+    );
+  }
+
+  #retryAllowed(): boolean {
+    return this.#options.retryResets && !this.#closed;
+  }
+
+  #retryOnFreshSocket(req: TransportRequest, bytesOut: number, done: TransportCallback): void {
+    const client = new Client(req.origin, this.#clientOptions());
+    this.#dispatch(client, req, bytesOut, true, (result) => {
+      client.destroy().catch(() => {});
+      done(result);
+    });
+  }
+
+  #pool(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { ...this.#clientOptions(), connections: this.#options.connections });
+      // A pool emits 'connectionError' etc.; without a listener an EventEmitter 'error' would throw.
+      pool.on('connectionError', () => {});
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  #clientOptions(): Pool.Options {
+    const o = this.#options;
+    return {
+      pipelining: 1,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: o.keepAliveTimeoutMs,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs,
+      connectTimeout: o.connectTimeoutMs,
+      connect: { ...(o.ca === undefined ? {} : { ca: o.ca }), rejectUnauthorized: !o.insecure },
+    };
+  }
+}
+
+/** Collects one reply; reports exactly once. */
+class ReplyCollector implements Dispatcher.DispatchHandler {
+  replyStarted = false;
+  #controller: Dispatcher.DispatchController | undefined;
+  #pendingAbort: Error | undefined;
+  #status = 0;
+  #headers: IncomingHttpHeaders = {};
+  #chunks: Buffer[] = [];
+  #bodyBytes = 0;
+  #headerBytes = 0;
+  #finished = false;
+
+  constructor(
+    readonly req: TransportRequest,
+    readonly bytesOut: number,
+    readonly retried: boolean,
+    readonly maxBodyBytes: number,
+    readonly report: TransportCallback,
+  ) {}
+
+  abort(reason: Error): void {
+    if (this.#controller) this.#controller.abort(reason);
+    else this.#pendingAbort = reason;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (status < 200) return; // 1xx: the real reply follows
+    this.replyStarted = true;
+    this.#status = status;
+    this.#headers = headers;
+    let n = 17; // "HTTP/1.1 200 OK\r\n" and the blank line, roughly
+    for (const k in headers) n += k.length + String(headers[k]).length + 4;
+    this.#headerBytes = n;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bodyBytes += chunk.length;
+    if (this.req.discardBody) return;
+    if (this.#bodyBytes > this.maxBodyBytes) {
+      controller.abort(new HttpFailure(`reply larger than ${this.maxBodyBytes} bytes`, 'other'));
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const chunks = this.#chunks;
+    const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.#chunks = [];
+    this.report({
+      ok: true,
+      status: this.#status,
+      headers: this.#headers,
+      body,
+      bytesIn: this.#headerBytes + this.#bodyBytes,
+      bytesOut: this.bytesOut,
+      retried: this.retried,
+    });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#chunks = [];
+    const kind: TransportErrorKind = error instanceof DrainAbort ? 'aborted' : classify(error).kind;
+    this.report({ ok: false, kind, message: error.message, bytesOut: this.bytesOut, retried: this.retried });
+  }
+}
+
+function requestBytes(req: TransportRequest): number {
+  const bodyLength =
+    req.body === undefined ? 0 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
+  let n = req.method.length + req.path.length + 13 + req.origin.length + 8 + bodyLength;
+  if (req.headers) for (const k in req.headers) n += k.length + (req.headers[k]?.length ?? 0) + 4;
+  return n;
+}
