@@ -1,0 +1,306 @@
+// The request path of every SUP/MP/DP listener: route, buffer the body under a limit, classify, inject
+// faults, call the front-end, write its reply, count everything. A front-end that throws costs one 500,
+// never the process.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { originalMethod } from './custom-methods.ts';
+import { type FaultDecision, type FaultInjector, NO_FAULT } from './faults.ts';
+import { type ListenerRole, type Route, routeRequest } from './routes.ts';
+import { type OperationCounters, type SiteStats, statusClassOf, UNROUTED } from './stats.ts';
+import type { FrontEnd, FrontEndHandler, SiteReply, SiteRequest } from './types.ts';
+
+export interface FrontEnds {
+  sup: FrontEndHandler;
+  mp: FrontEndHandler;
+  dp: FrontEndHandler;
+}
+
+export interface ListenerContext {
+  role: ListenerRole;
+  secure: boolean;
+  frontEnds: FrontEnds;
+  stats: SiteStats;
+  faults: FaultInjector;
+  maxRequestBytes: number;
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const EMPTY = Buffer.alloc(0);
+const TEXT = 'text/plain; charset=utf-8';
+
+const NOT_FOUND: SiteReply = { status: 404, headers: { 'content-type': TEXT }, body: 'Not Found' };
+const TOO_LARGE: SiteReply = {
+  status: 413,
+  headers: { 'content-type': TEXT },
+  body: 'Request Entity Too Large',
+  close: true,
+};
+const INTERNAL_ERROR: SiteReply = {
+  status: 500,
+  headers: { 'content-type': TEXT },
+  body: 'Internal Server Error',
+};
+/** What HTTP.sys sends while the application pool is down (a WSUS pool recycling under a scan storm). */
+const SERVICE_UNAVAILABLE: SiteReply = {
+  status: 503,
+  headers: { 'content-type': 'text/html; charset=us-ascii' },
+  body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>\r\n',
+};
+
+export function createRequestHandler(ctx: ListenerContext): RequestHandler {
+  const { stats, faults, frontEnds, maxRequestBytes, secure, role } = ctx;
+
+  return (req, res) => {
+    // Once per request, in order: it also consumes the socket's record of a rewritten CCM_POST.
+    const method = originalMethod(req.method, req.socket);
+    const rawPath = req.url ?? '/';
+    const route = routeRequest(role, secure, rawPath);
+    if (route.kind === 'unknown') {
+      req.resume();
+      const c = stats.counters(UNROUTED, 'UnknownPath');
+      c.requests++;
+      writeReply(res, NOT_FOUND, c, method === 'HEAD');
+      return;
+    }
+
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxRequestBytes) {
+      refuseTooLarge(req, method, res, route);
+      return;
+    }
+    // Fast path: nothing to read (GET/HEAD and most probes).
+    if ((declared === undefined || declared === '0') && req.headers['transfer-encoding'] === undefined) {
+      req.resume();
+      dispatch(req, method, res, route, EMPTY);
+      return;
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxRequestBytes) {
+        refused = true;
+        refuseTooLarge(req, method, res, route);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      dispatch(req, method, res, route, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', () => {
+      // The client went away mid-body; there is nobody to answer.
+    });
+  };
+
+  function siteRequest(req: IncomingMessage, method: string, frontEnd: FrontEnd, body: Buffer): SiteRequest {
+    const port = req.socket.localPort ?? 0;
+    return {
+      method,
+      url: new URL(
+        req.url ?? '/',
+        `${secure ? 'https' : 'http'}://${req.headers.host ?? `localhost:${port}`}`,
+      ),
+      headers: req.headers,
+      body,
+      frontEnd,
+      secure,
+      port,
+    };
+  }
+
+  function classify(handler: FrontEndHandler, request: SiteRequest): string {
+    try {
+      return handler.operationOf(request) || 'Unknown';
+    } catch {
+      return 'Unknown';
+    }
+  }
+
+  function refuseTooLarge(req: IncomingMessage, method: string, res: ServerResponse, route: Route): void {
+    if (route.kind === 'unknown') return;
+    const frontEnd = route.frontEnd;
+    const operation =
+      route.kind === 'refuse'
+        ? route.operation
+        : classify(frontEnds[frontEnd], siteRequest(req, method, frontEnd, EMPTY));
+    const c = stats.counters(frontEnd, operation);
+    c.requests++;
+    c.tooLarge++;
+    writeReply(res, TOO_LARGE, c, false);
+  }
+
+  function dispatch(
+    req: IncomingMessage,
+    method: string,
+    res: ServerResponse,
+    route: Route,
+    body: Buffer,
+  ): void {
+    if (route.kind === 'unknown') return;
+    const isHead = method === 'HEAD';
+    if (route.kind === 'refuse') {
+      const c = stats.counters(route.frontEnd, route.operation);
+      c.requests++;
+      c.bytesIn += body.length;
+      writeReply(
+        res,
+        { status: route.status, headers: { 'content-type': TEXT }, body: route.reason },
+        c,
+        isHead,
+      );
+      return;
+    }
+
+    const handler = frontEnds[route.frontEnd];
+    const request = siteRequest(req, method, route.frontEnd, body);
+    const operation = classify(handler, request);
+    const c = stats.counters(route.frontEnd, operation);
+    c.requests++;
+    c.bytesIn += body.length;
+
+    const decision = faults.decide(route.frontEnd, operation);
+    if (decision === NO_FAULT) {
+      answer(res, handler, request, c, isHead);
+      return;
+    }
+    if (decision.latencyMs > 0) {
+      c.injected.delayed++;
+      wait(res, decision.latencyMs, () => applyFault(res, handler, request, operation, decision, c, isHead));
+    } else {
+      applyFault(res, handler, request, operation, decision, c, isHead);
+    }
+  }
+
+  function applyFault(
+    res: ServerResponse,
+    handler: FrontEndHandler,
+    request: SiteRequest,
+    operation: string,
+    decision: FaultDecision,
+    c: OperationCounters,
+    isHead: boolean,
+  ): void {
+    switch (decision.action) {
+      case 'none':
+        answer(res, handler, request, c, isHead);
+        return;
+      case 'busy': {
+        c.injected.busy++;
+        let reply: SiteReply;
+        try {
+          reply = handler.busyReply(operation);
+        } catch {
+          c.errors++;
+          reply = INTERNAL_ERROR;
+        }
+        writeReply(res, reply, c, isHead);
+        return;
+      }
+      case 'http503':
+        c.injected.http503++;
+        writeReply(res, SERVICE_UNAVAILABLE, c, isHead);
+        return;
+      case 'reset':
+        c.injected.reset++;
+        resetConnection(res);
+        return;
+      case 'stall':
+        c.injected.stall++;
+        // Without a duration the request is held until the client gives up and closes the connection.
+        if (decision.stallMs !== undefined)
+          wait(res, decision.stallMs, () => answer(res, handler, request, c, isHead));
+        return;
+    }
+  }
+}
+
+function answer(
+  res: ServerResponse,
+  handler: FrontEndHandler,
+  request: SiteRequest,
+  c: OperationCounters,
+  isHead: boolean,
+): void {
+  let result: SiteReply | Promise<SiteReply>;
+  try {
+    result = handler.handle(request);
+  } catch {
+    c.errors++;
+    writeReply(res, INTERNAL_ERROR, c, isHead);
+    return;
+  }
+  if (result instanceof Promise) {
+    result.then(
+      (reply) => writeReply(res, reply, c, isHead),
+      () => {
+        c.errors++;
+        writeReply(res, INTERNAL_ERROR, c, isHead);
+      },
+    );
+  } else {
+    writeReply(res, result, c, isHead);
+  }
+}
+
+function writeReply(res: ServerResponse, reply: SiteReply, c: OperationCounters, isHead: boolean): void {
+  if (res.destroyed || res.writableEnded) {
+    c.aborted++;
+    return;
+  }
+  const body = reply.body;
+  const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  const given = reply.headers;
+  let headers: OutgoingHttpHeaders;
+  if (
+    given !== undefined &&
+    (given['content-length'] !== undefined || given['Content-Length'] !== undefined)
+  ) {
+    // The front-end knows best (HEAD of a DP file announces the file's size with no body).
+    headers = reply.close ? { ...given, connection: 'close' } : given;
+  } else {
+    headers = reply.close
+      ? { ...given, 'content-length': length, connection: 'close' }
+      : { ...given, 'content-length': length };
+  }
+  try {
+    res.writeHead(reply.status, headers);
+    res.end(isHead ? undefined : body);
+  } catch {
+    // Bad headers from a front-end: the status line may already be gone, so only the socket can tell.
+    c.errors++;
+    res.destroy();
+    return;
+  }
+  c.status[statusClassOf(reply.status)]++;
+  if (!isHead) c.bytesOut += length;
+  if (reply.faultCode !== undefined) c.faults[reply.faultCode] = (c.faults[reply.faultCode] ?? 0) + 1;
+}
+
+/** Runs `then` after `ms` unless the connection closes first. */
+function wait(res: ServerResponse, ms: number, then: () => void): void {
+  const timer = setTimeout(() => {
+    res.off('close', cancel);
+    then();
+  }, ms);
+  const cancel = (): void => clearTimeout(timer);
+  res.once('close', cancel);
+}
+
+/** Drops the connection without an answer: a TCP RST where the socket supports it, else a plain close. */
+function resetConnection(res: ServerResponse): void {
+  const socket = res.socket as
+    | (NonNullable<ServerResponse['socket']> & { resetAndDestroy?: () => void })
+    | null;
+  if (socket === null) return;
+  try {
+    if (typeof socket.resetAndDestroy === 'function' && !('encrypted' in socket)) socket.resetAndDestroy();
+    else socket.destroy();
+  } catch {
+    socket.destroy();
+  }
+}

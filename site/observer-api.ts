@@ -1,0 +1,269 @@
+// The observer API as data: one entry per method and path, each a function from the parsed JSON body
+// to a JSON answer. Tests, the harness and the CLI drive the site through these (advance the clock,
+// publish a catalog, deploy updates, change faults) and read what it did.
+import { z } from 'zod';
+import type { DeploymentKind } from './deployments.ts';
+import type { FaultInjector } from './faults.ts';
+import type { SiteModel } from './model.ts';
+import type { SiteStats } from './stats.ts';
+import { InvalidInputError, parseOrThrow } from './validation.ts';
+import { parseViolationNames, VIOLATION_NAMES } from './violations.ts';
+
+export interface ObserverSources {
+  model: SiteModel;
+  stats: SiteStats;
+  faults: FaultInjector;
+  /** State-message inbox of the MP (depth, age of oldest, processed/min, accepted/processed). */
+  backlog(): unknown;
+  /** Compliance per update and overall, as the site's processed state messages say. */
+  compliance(): unknown;
+  /** Front-end state worth showing with the request counters (registrations, cookies issued...). */
+  frontEndState?(): Record<string, unknown>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  handle(sources: ObserverSources, body: unknown): ApiAnswer;
+}
+
+const HOUR_MS = 3_600_000;
+const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
+
+const advanceSchema = z
+  .strictObject({
+    hours: z
+      .number()
+      .min(0)
+      .max(24 * 366)
+      .optional(),
+    minutes: z
+      .number()
+      .min(0)
+      .max(60 * 24 * 366)
+      .optional(),
+    ms: z
+      .number()
+      .min(0)
+      .max(366 * 24 * HOUR_MS)
+      .optional(),
+  })
+  .refine((b) => b.hours !== undefined || b.minutes !== undefined || b.ms !== undefined, {
+    message: 'give hours, minutes or ms (numbers >= 0)',
+  });
+
+const clockSchema = z.strictObject({
+  mode: z.enum(['real', 'manual']).optional(),
+  speed: z.number().positive().max(1_000_000).optional(),
+});
+
+const publishSchema = z.strictObject({ count: z.number().int().min(1).max(1000) });
+
+const deploymentSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200).optional(),
+    updateIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+    kbs: z
+      .array(z.union([z.string().min(1), z.number().int().positive()]))
+      .min(1)
+      .max(1000)
+      .optional(),
+    /** Deploy the `count` newest leaf updates of the catalog. */
+    count: z.number().int().min(1).max(1000).optional(),
+    kind: z.enum(['required', 'available']).default('required'),
+    /** Deadline, hours after now (site time); required deployments only. */
+    deadlineHours: z
+      .number()
+      .min(0)
+      .max(24 * 366)
+      .optional(),
+    /** Availability, hours after now (default: now). */
+    startHours: z
+      .number()
+      .min(0)
+      .max(24 * 366)
+      .optional(),
+  })
+  .refine((b) => [b.updateIds, b.kbs, b.count].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of updateIds (GUIDs), kbs (KB numbers) or count (newest leaf updates)',
+  })
+  .refine((b) => b.kind !== 'required' || b.deadlineHours !== undefined, {
+    message: 'deadlineHours is required when kind is "required"',
+    path: ['deadlineHours'],
+  });
+
+const violationsSchema = z.strictObject({ names: z.array(z.string()).max(100) });
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/stats',
+    handle: (s) => ok({ ...s.stats.snapshot(), frontEndState: s.frontEndState?.() ?? {} }),
+  },
+  {
+    method: 'POST',
+    path: '/api/stats/reset',
+    handle: (s) => {
+      s.stats.reset();
+      return ok({ reset: true });
+    },
+  },
+  { method: 'GET', path: '/api/backlog', handle: (s) => ok(s.backlog()) },
+  { method: 'GET', path: '/api/compliance', handle: (s) => ok(s.compliance()) },
+  { method: 'GET', path: '/api/catalog', handle: (s) => ok(catalogSummary(s.model)) },
+  {
+    method: 'POST',
+    path: '/api/catalog/publish',
+    handle: (s, body) => {
+      const { count } = parseOrThrow(publishSchema, body);
+      const published = s.model.catalog.publish(count, s.model.clock.now());
+      return ok({
+        ...catalogSummary(s.model),
+        published: published.map((u) => ({
+          updateId: u.updateId,
+          revisionId: u.revisionId,
+          kind: u.kind,
+          kb: u.kb,
+          title: u.title,
+        })),
+      });
+    },
+  },
+  { method: 'GET', path: '/api/clock', handle: (s) => ok(clockState(s.model)) },
+  {
+    method: 'PUT',
+    path: '/api/clock',
+    handle: (s, body) => {
+      const { mode, speed } = parseOrThrow(clockSchema, body);
+      if (mode !== undefined) s.model.clock.setMode(mode);
+      if (speed !== undefined) s.model.clock.setSpeed(speed);
+      return ok(clockState(s.model));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/clock/advance',
+    handle: (s, body) => {
+      const b = parseOrThrow(advanceSchema, body);
+      const ms = (b.hours ?? 0) * HOUR_MS + (b.minutes ?? 0) * 60_000 + (b.ms ?? 0);
+      s.model.clock.advance(ms);
+      return ok({ ...clockState(s.model), advancedMs: ms });
+    },
+  },
+  { method: 'GET', path: '/api/deployments', handle: (s) => ok({ deployments: s.model.deployments.list() }) },
+  {
+    method: 'POST',
+    path: '/api/deployments',
+    handle: (s, body) => {
+      const b = parseOrThrow(deploymentSchema, body);
+      const now = s.model.clock.now();
+      const updateIds = resolveUpdates(s.model, b);
+      const deployment = s.model.deployments.create(
+        {
+          name: b.name,
+          updateIds,
+          kind: b.kind as DeploymentKind,
+          deadline: b.deadlineHours === undefined ? undefined : now + b.deadlineHours * HOUR_MS,
+          startTime: b.startHours === undefined ? undefined : now + b.startHours * HOUR_MS,
+        },
+        now,
+      );
+      return { status: 201, body: deployment };
+    },
+  },
+  { method: 'GET', path: '/api/faults', handle: (s) => ok(s.faults.config) },
+  {
+    method: 'PUT',
+    path: '/api/faults',
+    handle: (s, body) => {
+      s.faults.configure(body as Parameters<FaultInjector['configure']>[0]);
+      return ok(s.faults.config);
+    },
+  },
+  { method: 'GET', path: '/api/violations', handle: (s) => ok(violationState(s.model)) },
+  {
+    method: 'PUT',
+    path: '/api/violations',
+    handle: (s, body) => {
+      const { names } = parseOrThrow(violationsSchema, body);
+      const valid = parseViolationNames(names, 'names');
+      s.model.violations.clear();
+      for (const n of valid) s.model.violations.add(n);
+      return ok(violationState(s.model));
+    },
+  },
+];
+
+function catalogSummary(model: SiteModel): Record<string, unknown> {
+  const catalog = model.catalog;
+  const byKind: Record<string, number> = {};
+  for (const u of catalog.updates) byKind[u.kind] = (byKind[u.kind] ?? 0) + 1;
+  return {
+    version: catalog.version,
+    lastChange: new Date(catalog.lastChange).toISOString(),
+    updateSourceId: catalog.updateSourceId,
+    revisions: catalog.updates.length,
+    byKind,
+  };
+}
+
+function clockState(model: SiteModel): Record<string, unknown> {
+  const now = model.clock.now();
+  return {
+    now: new Date(now).toISOString(),
+    nowMs: Math.round(now),
+    mode: model.clock.mode,
+    speed: model.clock.speed,
+  };
+}
+
+function violationState(model: SiteModel): unknown {
+  return { names: [...model.violations], valid: VIOLATION_NAMES };
+}
+
+function resolveUpdates(
+  model: SiteModel,
+  b: { updateIds?: string[]; kbs?: (string | number)[]; count?: number },
+): string[] {
+  const catalog = model.catalog;
+  if (b.updateIds !== undefined) {
+    const unknown = b.updateIds.filter((id) => catalog.byUpdateId(id.toLowerCase()) === undefined);
+    if (unknown.length > 0) {
+      throw new InvalidInputError([
+        `updateIds: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` (+${unknown.length - 5} more)` : ''} ` +
+          'not in the catalog (GET /api/catalog; updates are GUIDs of catalog revisions)',
+      ]);
+    }
+    return b.updateIds.map((id) => id.toLowerCase());
+  }
+  if (b.kbs !== undefined) {
+    const wanted = new Set(b.kbs.map((kb) => String(kb).replace(/^kb/i, '')));
+    const found = new Set<string>();
+    const ids: string[] = [];
+    for (const u of catalog.updates) {
+      if (u.isLeaf && u.kb !== undefined && wanted.has(u.kb)) {
+        found.add(u.kb);
+        ids.push(u.updateId);
+      }
+    }
+    const missing = [...wanted].filter((kb) => !found.has(kb));
+    if (missing.length > 0) {
+      throw new InvalidInputError([
+        `kbs: no leaf update in the catalog has KB ${missing.slice(0, 5).join(', ')}`,
+      ]);
+    }
+    return [...new Set(ids)].slice(0, 1000);
+  }
+  const count = b.count ?? 1;
+  // Newest first: the latest catalog version, then the highest revision id within it.
+  const leaves = catalog.updates
+    .filter((u) => u.kind === 'leaf')
+    .sort((x, y) => y.catalogVersion - x.catalogVersion || y.revisionId - x.revisionId);
+  if (leaves.length === 0) throw new InvalidInputError(['count: the catalog has no leaf updates']);
+  return leaves.slice(0, count).map((u) => u.updateId);
+}

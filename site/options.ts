@@ -1,0 +1,138 @@
+// What `startSite` accepts, its defaults, and the validation that runs before anything listens: a bad
+// value stops the start with a message naming the field, the value and what would be valid.
+import { z } from 'zod';
+import type { ClockOptions } from './clock.ts';
+import type { FaultConfigInput } from './faults.ts';
+import type { SiteConfig, ViolationName } from './model.ts';
+import type { ProcessorOptions } from './statemsg/index.ts';
+import type { TlsFiles } from './tls.ts';
+import { InvalidInputError, parseOrThrow } from './validation.ts';
+import { parseViolationNames } from './violations.ts';
+
+export interface StartSiteOptions extends Partial<SiteConfig> {
+  clock?: ClockOptions;
+  catalog?: {
+    seed?: number;
+    /** Leaf updates in the generated catalog (sizes the cold-scan volume). */
+    leafUpdates?: number;
+    builds?: number[];
+  };
+  processor?: ProcessorOptions;
+  violations?: readonly string[];
+  faults?: FaultConfigInput;
+  /** Use these PEM files instead of generating a CA and server certificate. */
+  tlsFiles?: TlsFiles;
+  /** Where generated PEM files go (default: a temp dir removed at stop). */
+  certDir?: string;
+}
+
+/** The real products' ports are 8530/8531 (WSUS custom site) and 80/443 (MP, DP); the MP defaults are
+ *  unprivileged stand-ins so the site runs without root. */
+export const SITE_DEFAULTS: SiteConfig = {
+  siteCode: 'PS1',
+  hostName: 'localhost',
+  bindAddress: '127.0.0.1',
+  supHttpPort: 8530,
+  supHttpsPort: 8531,
+  mpHttpPort: 8080,
+  mpHttpsPort: 8443,
+  observerPort: 8090,
+  cookieLifetimeMinutes: 60,
+  syncPageSize: 200,
+  maxExtendedUpdatesPerRequest: 50,
+  maxRequestBytes: 32 * 1024 * 1024,
+};
+
+export const CATALOG_DEFAULTS = { seed: 1, leafUpdates: 400 };
+
+const port = z.number().int().min(0).max(65535);
+const configSchema = z.object({
+  siteCode: z
+    .string()
+    .regex(/^[A-Z0-9]{3}$/, 'expected 3 upper-case letters or digits, like PS1')
+    .optional(),
+  hostName: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected a DNS name or IP address')
+    .optional(),
+  bindAddress: z.string().min(1).optional(),
+  supHttpPort: port.optional(),
+  supHttpsPort: port.optional(),
+  mpHttpPort: port.optional(),
+  mpHttpsPort: port.optional(),
+  observerPort: port.optional(),
+  cookieLifetimeMinutes: z.number().positive().max(525_600).optional(),
+  syncPageSize: z.number().int().min(1).max(100_000).optional(),
+  maxExtendedUpdatesPerRequest: z.number().int().min(1).max(10_000).optional(),
+  maxRequestBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31 - 1)
+    .optional(),
+});
+
+const clockSchema = z
+  .strictObject({
+    mode: z.enum(['real', 'manual']).optional(),
+    speed: z.number().positive().max(1_000_000).optional(),
+    start: z.number().int().min(0).optional(),
+  })
+  .optional();
+
+const catalogSchema = z
+  .strictObject({
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    leafUpdates: z.number().int().min(1).max(100_000).optional(),
+    builds: z.array(z.number().int().positive()).min(1).optional(),
+  })
+  .optional();
+
+export interface ResolvedSiteOptions {
+  config: SiteConfig;
+  clock: ClockOptions;
+  catalog: { seed: number; leafUpdates: number; builds?: number[] };
+  processor: ProcessorOptions;
+  violations: ViolationName[];
+  faults?: FaultConfigInput;
+  tlsFiles?: TlsFiles;
+  certDir?: string;
+}
+
+export function resolveSiteOptions(options: StartSiteOptions = {}): ResolvedSiteOptions {
+  const { clock, catalog, processor, violations, faults, tlsFiles, certDir, ...configPart } = options;
+  const given = parseOrThrow(configSchema, configPart);
+  const config: SiteConfig = { ...SITE_DEFAULTS };
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  checkDistinctPorts(config);
+  const clockOptions = parseOrThrow(clockSchema, clock, 'clock') ?? {};
+  const catalogOptions = parseOrThrow(catalogSchema, catalog, 'catalog') ?? {};
+  return {
+    config,
+    clock: clockOptions,
+    catalog: { ...CATALOG_DEFAULTS, ...catalogOptions },
+    processor: processor ?? {},
+    violations: parseViolationNames(violations ?? []),
+    faults,
+    tlsFiles,
+    certDir,
+  };
+}
+
+function checkDistinctPorts(config: SiteConfig): void {
+  const names = ['supHttpPort', 'supHttpsPort', 'mpHttpPort', 'mpHttpsPort', 'observerPort'] as const;
+  const seen = new Map<number, string>();
+  for (const name of names) {
+    const value = config[name];
+    if (value === 0) continue;
+    const other = seen.get(value);
+    if (other !== undefined) {
+      throw new InvalidInputError([
+        `${name}: ${value} is already used by ${other}; every listener needs its own port`,
+      ]);
+    }
+    seen.set(value, name);
+  }
+}
