@@ -1,0 +1,87 @@
+// CCM_POST bodies (requests and replies have the same framing): multipart/mixed with the UTF-16 <Msg>
+// header first and the UTF-16LE payload second, zlib-compressed (application/octet-stream) or plain
+// (a second text/plain; charset=UTF-16 part).
+import { utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { MpProtocolError } from './errors.ts';
+import { buildMsgHeaderXml, type MsgHeader, parseMsgHeaderXml } from './msg-header.ts';
+import { boundaryOf, buildMultipart, parseMultipart } from './multipart.ts';
+import { compressCcmBody, decodeCcmBody, encodeCcmBody, inflateCcmBody } from './zlib-body.ts';
+
+/** The fixed boundary of the ConfigMgr messaging sender. */
+export const CCM_BOUNDARY = 'aAbBcCdDv1234567890VxXyYzZ';
+export const CCM_CONTENT_TYPE = `multipart/mixed; boundary="${CCM_BOUNDARY}"`;
+export const CCM_POST_METHOD = 'CCM_POST';
+export const CCM_USER_AGENT = 'ConfigMgr Messaging HTTP Sender';
+const TEXT_PART = 'text/plain; charset=UTF-16';
+const BINARY_PART = 'application/octet-stream';
+
+/** Largest CCM_POST body accepted on the wire. */
+export const MAX_CCM_POST_BYTES = 16 * 1024 * 1024;
+
+export interface CcmPostInput {
+  header: MsgHeader;
+  /** The XML payload text, without the trailing NUL (added here). */
+  body: string;
+  /** zlib-compress the payload and announce it with Hook3 zlib-compress. */
+  compress: boolean;
+}
+
+export interface CcmPost {
+  contentType: string;
+  body: Uint8Array;
+}
+
+export interface ParsedCcmPost {
+  header: MsgHeader;
+  body: string;
+  /** True when the payload part was zlib (application/octet-stream). */
+  compressed: boolean;
+}
+
+export function buildCcmPost(input: CcmPostInput): CcmPost {
+  const payload = encodeCcmBody(input.body);
+  const header: MsgHeader = { ...input.header, bodyLength: payload.length, compressed: input.compress };
+  const headerBytes = utf16leEncode(buildMsgHeaderXml(header), true);
+  const second = input.compress
+    ? { contentType: BINARY_PART, body: compressCcmBody(payload.bytes) }
+    : { contentType: TEXT_PART, body: payload.bytes };
+  return {
+    contentType: CCM_CONTENT_TYPE,
+    body: buildMultipart(CCM_BOUNDARY, [{ contentType: TEXT_PART, body: headerBytes }, second]),
+  };
+}
+
+/** Decodes UTF-16 text of the header part: LE with or without BOM, or BE when it starts with FE FF. */
+function decodeUtf16Text(bytes: Uint8Array): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = new Uint8Array(bytes.length - 2);
+    for (let i = 2; i + 1 < bytes.length; i += 2) {
+      swapped[i - 2] = bytes[i + 1]!;
+      swapped[i - 1] = bytes[i]!;
+    }
+    return utf16leDecode(swapped);
+  }
+  return utf16leDecode(bytes);
+}
+
+/**
+ * Parses a CCM_POST request or reply. A header-only message (no payload part) yields body ''.
+ * Throws MpProtocolError (framing, zlib, size) or XmlError (header XML).
+ */
+export function parseCcmPost(contentType: string, bytes: Uint8Array): ParsedCcmPost {
+  if (bytes.length > MAX_CCM_POST_BYTES) {
+    throw new MpProtocolError(
+      `CCM_POST body of ${bytes.length} bytes exceeds ${MAX_CCM_POST_BYTES}`,
+      'too-large',
+    );
+  }
+  const parts = parseMultipart(boundaryOf(contentType), bytes);
+  const [first, second] = parts;
+  if (!first) throw new MpProtocolError('CCM_POST has no parts', 'multipart');
+  const header = parseMsgHeaderXml(decodeUtf16Text(first.body));
+  if (!second) return { header, body: '', compressed: false };
+  const type = (second.headers['content-type'] ?? '').toLowerCase();
+  const compressed = type.startsWith(BINARY_PART);
+  const payload = compressed ? inflateCcmBody(second.body) : second.body;
+  return { header, body: decodeCcmBody(payload), compressed };
+}

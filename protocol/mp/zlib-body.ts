@@ -1,0 +1,69 @@
+// The payload of a CCM_POST: UTF-16LE XML, one NUL code unit, then an ASCII CRLF (the bytes the ConfigMgr
+// sender and the tools validated against real MPs produce), zlib-compressed when Hook3 zlib-compress is on.
+import { Unzlib, zlibSync } from 'fflate';
+import { utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { MpProtocolError } from './errors.ts';
+
+/** Largest decompressed body accepted (a resync full-state report is a few MB at most). */
+export const MAX_CCM_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Encodes the body text: UTF-16LE (no BOM) + NUL + CRLF. `length` counts the bytes up to and with the NUL. */
+export function encodeCcmBody(text: string): { bytes: Uint8Array; length: number } {
+  const bytes = new Uint8Array(text.length * 2 + 4);
+  bytes.set(utf16leEncode(text));
+  // bytes[len..len+1] stay 0: the NUL terminator.
+  bytes[bytes.length - 2] = 13;
+  bytes[bytes.length - 1] = 10;
+  return { bytes, length: text.length * 2 + 2 };
+}
+
+/** Decodes a body, tolerating a BOM, a missing NUL, and a CRLF in ASCII or in UTF-16 after it. */
+export function decodeCcmBody(bytes: Uint8Array): string {
+  let end = bytes.length;
+  const at = (i: number) => bytes[end - i];
+  if (end >= 4 && at(4) === 13 && at(3) === 0 && at(2) === 10 && at(1) === 0) end -= 4;
+  else if (end >= 4 && end % 2 === 0 && at(2) === 13 && at(1) === 10 && at(4) === 0 && at(3) === 0) end -= 2;
+  return utf16leDecode(end === bytes.length ? bytes : bytes.subarray(0, end));
+}
+
+/** zlib level 1: state-message reports are repetitive, level 1 is several times faster for ~same size. */
+export function compressCcmBody(bytes: Uint8Array): Uint8Array {
+  return zlibSync(bytes, { level: 1 });
+}
+
+// Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate
+// expands at most ~1032:1, so a zlib bomb is stopped after a few MB, not after gigabytes.
+const INFLATE_STEP = 4096;
+
+/** Inflates a zlib stream with an output cap; garbage, truncation or an oversized result throw. */
+export function inflateCcmBody(compressed: Uint8Array, maxBytes = MAX_CCM_BODY_BYTES): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let ended = false;
+  const inflater = new Unzlib((chunk, final) => {
+    total += chunk.length;
+    if (total > maxBytes)
+      throw new MpProtocolError(`decompressed body exceeds ${maxBytes} bytes`, 'too-large');
+    chunks.push(chunk);
+    if (final) ended = true;
+  });
+  try {
+    if (compressed.length === 0) throw new Error('empty zlib stream');
+    for (let i = 0; i < compressed.length; i += INFLATE_STEP) {
+      const end = Math.min(compressed.length, i + INFLATE_STEP);
+      inflater.push(compressed.subarray(i, end), end === compressed.length);
+    }
+  } catch (err) {
+    if (err instanceof MpProtocolError) throw err;
+    throw new MpProtocolError(`body does not inflate: ${(err as Error).message}`, 'zlib');
+  }
+  if (!ended) throw new MpProtocolError('zlib stream is truncated', 'zlib');
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
