@@ -1,0 +1,83 @@
+// A slice [from, to) of the fleet as the engine holds it: the client records, the shared tables, step()
+// and cheap gauges. Client `i` is the same client (machine, schedule, identity) whichever slice or worker
+// holds it: everything about it derives from the run seed and i.
+
+import { FleetCatalog } from './catalog-view.ts';
+import { type ClientState, createClient } from './client-state.ts';
+import type { FleetConfig } from './config.ts';
+import type { FleetContext } from './context.ts';
+import { countActions, countEvent, emptyCounters, type FleetCounters } from './counters.ts';
+import { collectGauges, type FleetGauges } from './gauges.ts';
+import { clientIdentity, type ClientIdentity } from './identity.ts';
+import { nextWake, stepClient } from './machine.ts';
+import type { FleetEvent, StepResult } from './vocabulary.ts';
+
+export interface FleetOptions {
+  config: FleetConfig;
+  /** Shared tables; a fresh empty one when omitted. Fill it before creating a warm fleet. */
+  catalog?: FleetCatalog;
+  from: number;
+  to: number;
+}
+
+export class Fleet implements FleetContext {
+  readonly config: FleetConfig;
+  readonly catalog: FleetCatalog;
+  readonly from: number;
+  readonly to: number;
+  readonly counters: FleetCounters = emptyCounters();
+  readonly #clients: ClientState[];
+
+  constructor(options: FleetOptions) {
+    const { config, from, to } = options;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from) {
+      throw new RangeError(`fleet slice [${from}, ${to}) must be whole numbers with 0 <= from <= to`);
+    }
+    this.config = config;
+    this.catalog = options.catalog ?? new FleetCatalog(config.machines.length);
+    if (this.catalog.machines.length !== config.machines.length) {
+      throw new RangeError(
+        `catalog has ${this.catalog.machines.length} machine tables, config has ${config.machines.length} machine types`,
+      );
+    }
+    this.from = from;
+    this.to = to;
+    this.#clients = new Array(to - from);
+    for (let i = from; i < to; i++) this.#clients[i - from] = createClient(config, this.catalog, i);
+  }
+
+  get size(): number {
+    return this.#clients.length;
+  }
+
+  /** The record of client `index` (read it, don't write it). */
+  client(index: number): ClientState {
+    const c = this.#clients[index - this.from];
+    if (!c) throw new RangeError(`client ${index} is outside this slice [${this.from}, ${this.to})`);
+    return c;
+  }
+
+  /** When the engine should first (or next) wake client `index`. */
+  wakeAt(index: number): number {
+    return nextWake(this.client(index));
+  }
+
+  step(index: number, event: FleetEvent, now: number): StepResult {
+    const c = this.client(index);
+    const postingBefore = c.posting;
+    const supBefore = c.supIndex;
+    const result = stepClient(this, c, event, now);
+    countEvent(this.counters, event, postingBefore);
+    countActions(this.counters, result.actions);
+    if (c.supIndex !== supBefore && c.supAffinity !== c.supIndex) this.counters.supSwitches++;
+    return result;
+  }
+
+  identity(index: number): ClientIdentity {
+    return clientIdentity(this.config.seed, index);
+  }
+
+  gauges(now: number): FleetGauges {
+    return collectGauges(this.#clients, now, this.config.timers.scanTtlMs);
+  }
+}
