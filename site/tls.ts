@@ -37,9 +37,9 @@ export async function prepareTls(options: TlsOptions = {}): Promise<TlsMaterial>
   if (options.files) {
     const { certFile, keyFile, caFile } = options.files;
     const [cert, key, ca] = await Promise.all([
-      readFile(certFile, 'utf8'),
-      readFile(keyFile, 'utf8'),
-      readFile(caFile, 'utf8'),
+      readPem('cert', certFile),
+      readPem('key', keyFile),
+      readPem('ca', caFile),
     ]);
     return { certFile, keyFile, caFile, cert, key, ca, dispose: async () => {} };
   }
@@ -65,6 +65,18 @@ export async function prepareTls(options: TlsOptions = {}): Promise<TlsMaterial>
       if (createdDir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function readPem(option: string, file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${option}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (!text.includes('-----BEGIN '))
+    throw new Error(`${option}: ${file} is not a PEM file (no -----BEGIN line)`);
+  return text;
 }
 
 /** A CA (EC P-256: generation takes milliseconds, not the seconds RSA keys would) and a server
