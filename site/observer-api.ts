@@ -2,7 +2,6 @@
 // to a JSON answer. Tests, the harness and the CLI drive the site through these (advance the clock,
 // publish a catalog, deploy updates, change faults) and read what it did.
 import { z } from 'zod';
-import type { DeploymentKind } from './deployments.ts';
 import type { FaultInjector } from './faults.ts';
 import type { SiteModel } from './model.ts';
 import type { SiteStats } from './stats.ts';
@@ -93,7 +92,7 @@ const deploymentSchema = z
     message: 'give exactly one of updateIds (GUIDs), kbs (KB numbers) or count (newest leaf updates)',
   })
   .refine((b) => b.kind !== 'required' || b.deadlineHours !== undefined, {
-    message: 'deadlineHours is required when kind is "required"',
+    message: 'required when kind is "required" (hours from now, site time)',
     path: ['deadlineHours'],
   });
 
@@ -167,7 +166,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         {
           name: b.name,
           updateIds,
-          kind: b.kind as DeploymentKind,
+          kind: b.kind,
           deadline: b.deadlineHours === undefined ? undefined : now + b.deadlineHours * HOUR_MS,
           startTime: b.startHours === undefined ? undefined : now + b.startHours * HOUR_MS,
         },

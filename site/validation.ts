@@ -16,7 +16,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], root: string
     if (issue.code === 'unrecognized_keys') {
       return `${name}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     }
-    const given = 'input' in issue && issue.input !== undefined ? `got ${preview(issue.input)}: ` : '';
+    // A cross-field rule's input is the whole object: its message says what is wrong instead.
+    const given =
+      issue.code !== 'custom' && 'input' in issue && issue.input !== undefined
+        ? `got ${preview(issue.input)}: `
+        : '';
     return `${name}: ${given}${issue.message}`;
   });
 }
