@@ -28,9 +28,7 @@ export function newHistogram(): Histogram {
 /** Records a duration given in ms as whole µs, clamped into the histogram's range. */
 export function recordMs(h: Histogram, ms: number): void {
   const us = Math.round(ms * 1000);
-  h.recordValue(
-    us < HISTOGRAM_LOWEST_US ? HISTOGRAM_LOWEST_US : us > HISTOGRAM_HIGHEST_US ? HISTOGRAM_HIGHEST_US : us,
-  );
+  h.recordValue(Math.min(Math.max(us, HISTOGRAM_LOWEST_US), HISTOGRAM_HIGHEST_US));
 }
 
 export function encodeHistogram(h: Histogram): string {

@@ -58,7 +58,7 @@ export class MetricsRecorder {
   /** A request was handed to the transport `latenessMs` after its intended send time. */
   recordSend(latenessMs: number): void {
     this.#sent++;
-    recordMs(this.#lateness, latenessMs < 0 ? 0 : latenessMs);
+    recordMs(this.#lateness, Math.max(latenessMs, 0));
   }
 
   recordSkip(reason: SkipReason): void {

@@ -1,0 +1,251 @@
+// One shard's run loop: pops due clients off the wake heap, asks the behaviour what they do, sends
+// the requests through the transport and feeds replies back. Open model: a request's intended send
+// time is when its client was due (or when the reply it follows arrived), latency is measured from
+// there, and the delay between intended and actual send is recorded as generator lateness. Nothing
+// waits for the server before the next client's turn.
+//
+// The loop is driven by one timer (or setImmediate while clients are overdue), never one per client.
+// Tests drive it by hand with a ManualClock and `runDue()`.
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import type { SkipReason } from '../metrics/schema.ts';
+import type { Behaviour, ClientEvent, Decision, HttpAction } from './behaviour.ts';
+import type { VirtualClock } from './clock.ts';
+import { replyErrorKind } from './reply-errors.ts';
+import type { TransportCallback, TransportRequest } from './transport.ts';
+import { WakeHeap } from './wake-heap.ts';
+
+/** What the runner needs of a transport (the real one, or a fake in tests). */
+export interface RequestSender {
+  send(req: TransportRequest, done: TransportCallback): void;
+  readonly inFlight: number;
+  abortAll(reason?: string): void;
+}
+
+export interface ShardRunnerOptions {
+  clock: VirtualClock;
+  behaviour: Behaviour;
+  /** Clients in this shard (local indices 0..clients-1). */
+  clients: number;
+  /** Virtual time of each client's first turn (its 'start' event): the ramp-up. */
+  activationTime(local: number): number;
+  sender: RequestSender;
+  recorder: MetricsRecorder;
+  /** Requests in flight above this are not sent but skipped and counted (bounded memory). */
+  maxInFlight?: number;
+  /** Due clients handled before yielding to I/O (keeps replies flowing while a backlog drains). */
+  batchSize?: number;
+  /** A behaviour that throws is a bug: the run stops and says which client and event. */
+  onError(error: Error): void;
+}
+
+/** Longest the loop sleeps before re-checking the heap, wall ms. */
+const MAX_SLEEP_MS = 1000;
+
+export class ShardRunner {
+  readonly heap: WakeHeap;
+  readonly #o: Required<ShardRunnerOptions>;
+  /** started[c] = 1 once the client had its 'start' turn. One byte per client. */
+  readonly #started: Uint8Array;
+  #active = 0;
+  #stopping = false;
+  /** True once start() was called: the runner arms its own timers (tests drive runDue by hand). */
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  /** Virtual time the armed timer fires at (+Infinity when none). */
+  #armedAt = Number.POSITIVE_INFINITY;
+  /** Skipped-action notifications, delivered on the next turn to avoid unbounded recursion. */
+  #deferred: { client: number; event: ClientEvent; now: number }[] = [];
+
+  constructor(options: ShardRunnerOptions) {
+    this.#o = { maxInFlight: 10_000, batchSize: 512, ...options };
+    this.heap = new WakeHeap(options.clients);
+    this.#started = new Uint8Array(options.clients);
+    for (let c = 0; c < options.clients; c++) this.heap.schedule(c, options.activationTime(c));
+  }
+
+  /** Clients that have had their first turn. */
+  get activeClients(): number {
+    return this.#active;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /** Handles up to `limit` clients that are due at the clock's current time; returns how many. */
+  runDue(limit = Number.POSITIVE_INFINITY): number {
+    this.#flushDeferred();
+    const { clock, behaviour } = this.#o;
+    const now = clock.now();
+    let handled = 0;
+    while (handled < limit && !this.#stopping && this.heap.peekKey() <= now) {
+      const client = this.heap.pop();
+      const due = this.heap.lastKey(client);
+      let event: ClientEvent = WAKE;
+      if (this.#started[client] === 0) {
+        this.#started[client] = 1;
+        this.#active++;
+        event = START;
+      }
+      this.#apply(client, this.#step(behaviour, client, event, due), due);
+      handled++;
+    }
+    return handled;
+  }
+
+  /** Starts the timer-driven loop. */
+  start(): void {
+    this.#running = true;
+    this.#arm();
+  }
+
+  /** Stops scheduling: no client is popped and no new request is sent from now on. */
+  stop(): void {
+    this.#stopping = true;
+    this.#disarm();
+  }
+
+  /**
+   * Waits up to `timeoutMs` for in-flight requests to finish, then aborts the rest (they are counted
+   * as 'aborted'). Resolves once nothing is in flight.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stop();
+    const { sender } = this.#o;
+    const deadline = performance.now() + timeoutMs;
+    while (sender.inFlight > 0 && performance.now() < deadline) await sleep(10);
+    if (sender.inFlight > 0) sender.abortAll();
+    // Aborted requests report asynchronously; give them a bounded moment.
+    for (let i = 0; i < 50 && sender.inFlight > 0; i++) await sleep(10);
+  }
+
+  #loop = (): void => {
+    this.#timer = undefined;
+    this.#immediate = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    if (this.#stopping) return;
+    try {
+      const handled = this.runDue(this.#o.batchSize);
+      if (handled === this.#o.batchSize || this.#deferred.length > 0) {
+        // Still overdue: let I/O callbacks (replies) run, then carry on without a timer delay.
+        this.#disarm();
+        this.#immediate = setImmediate(this.#loop);
+        return;
+      }
+      this.#arm();
+    } catch (err) {
+      this.stop();
+      this.#o.onError(err as Error);
+    }
+  };
+
+  #arm(): void {
+    if (this.#stopping) return;
+    const next = this.heap.peekKey();
+    if (next === Number.POSITIVE_INFINITY || next >= this.#armedAt) return;
+    this.#disarm();
+    const { clock } = this.#o;
+    const delay = Math.min(MAX_SLEEP_MS, Math.max(0, clock.toWall(next) - clock.wallNow()));
+    this.#armedAt = next;
+    this.#timer = setTimeout(this.#loop, delay);
+  }
+
+  #disarm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+  }
+
+  #step(behaviour: Behaviour, client: number, event: ClientEvent, now: number): Decision {
+    try {
+      return behaviour.step(client, event, now);
+    } catch (err) {
+      const e = err as Error;
+      throw new Error(
+        `behaviour failed for client ${client} on '${event.kind}' at ${new Date(now).toISOString()}: ${e.message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  #apply(client: number, decision: Decision, intended: number): void {
+    const { actions, wakeAt } = decision;
+    if (actions) for (const a of actions) this.#send(client, a, intended);
+    if (wakeAt === null) this.heap.cancel(client);
+    else if (wakeAt !== undefined) {
+      this.heap.schedule(client, wakeAt);
+      if (this.#running && this.#immediate === undefined && wakeAt < this.#armedAt) this.#arm();
+    }
+  }
+
+  #send(client: number, action: HttpAction, intended: number): void {
+    const { clock, sender, recorder } = this.#o;
+    if (this.#stopping) return this.#skip(client, action, 'stopping', intended);
+    if (sender.inFlight >= this.#o.maxInFlight)
+      return this.#skip(client, action, 'in-flight-limit', intended);
+    const intendedWall = clock.toWall(intended);
+    recorder.recordSend(clock.wallNow() - intendedWall);
+    sender.send(action, (result) => {
+      const endWall = clock.wallNow();
+      if (result.retried) recorder.recordRetry(action.operation);
+      let event: ClientEvent;
+      if (result.ok) {
+        const latencyMs = endWall - intendedWall;
+        const error = replyErrorKind(result.status, result.body);
+        recorder.recordReply(action.operation, latencyMs, result.bytesIn, result.bytesOut, error);
+        event = {
+          kind: 'reply',
+          action,
+          reply: { status: result.status, headers: result.headers, body: result.body, latencyMs },
+        };
+      } else {
+        recorder.recordFailure(action.operation, result.kind, result.bytesOut);
+        event = { kind: 'failure', action, error: result.kind, message: result.message };
+      }
+      if (this.#stopping) return; // the run is ending: no follow-up requests
+      const now = clock.toVirtual(endWall);
+      try {
+        this.#apply(client, this.#step(this.#o.behaviour, client, event, now), now);
+      } catch (err) {
+        this.stop();
+        this.#o.onError(err as Error);
+      }
+    });
+  }
+
+  #skip(client: number, action: HttpAction, reason: SkipReason, now: number): void {
+    this.#o.recorder.recordSkip(reason);
+    if (reason === 'stopping') return;
+    this.#deferred.push({
+      client,
+      now,
+      event: { kind: 'failure', action, error: 'skipped', message: `not sent: ${reason}` },
+    });
+    if (this.#running && !this.#stopping && this.#immediate === undefined) {
+      this.#disarm();
+      this.#immediate = setImmediate(this.#loop);
+    }
+  }
+
+  #flushDeferred(): void {
+    if (this.#deferred.length === 0) return;
+    const batch = this.#deferred;
+    this.#deferred = [];
+    for (const { client, event, now } of batch) {
+      if (this.#stopping) return;
+      this.#apply(client, this.#step(this.#o.behaviour, client, event, now), now);
+    }
+  }
+}
+
+const START: ClientEvent = { kind: 'start' };
+const WAKE: ClientEvent = { kind: 'wake' };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,35 @@
+// Reads the site's state-message backlog from the reference site's observer API (`GET /api/backlog`)
+// when the target has one. Tolerant of shape: the figures may sit at the top level or under
+// `backlog`/`inbox`. Any failure just means "no sample this time".
+import { request } from 'undici';
+import type { BacklogSample } from './aggregator.ts';
+
+export async function fetchBacklog(
+  observerUrl: string,
+  timeoutMs = 2000,
+): Promise<BacklogSample | undefined> {
+  try {
+    const res = await request(new URL('/api/backlog', observerUrl), {
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return undefined;
+    }
+    return backlogFrom(await res.body.json());
+  } catch {
+    return undefined;
+  }
+}
+
+export function backlogFrom(json: unknown): BacklogSample | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const o = json as Record<string, unknown>;
+  const inner = (o.backlog ?? o.inbox ?? o) as Record<string, unknown>;
+  const depth = Number(inner.depth);
+  const oldestAgeMs = Number(inner.oldestAgeMs ?? 0);
+  if (!Number.isFinite(depth) || !Number.isFinite(oldestAgeMs)) return undefined;
+  const ppm = Number(inner.processedPerMinute);
+  return { depth, oldestAgeMs, ...(Number.isFinite(ppm) ? { processedPerMinute: ppm } : {}) };
+}
