@@ -49,7 +49,11 @@ export function formatDuration(ms: number): string {
 
 export function padTable(rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return rows
     .map((row) =>
       row
