@@ -185,9 +185,10 @@ export class ShardRunner {
 
   #send(client: number, action: HttpAction, intended: number): void {
     const { clock, sender, recorder } = this.#o;
-    if (this.#stopping) return this.#skip(client, action, 'stopping', intended);
-    if (sender.inFlight >= this.#o.maxInFlight)
-      return this.#skip(client, action, 'in-flight-limit', intended);
+    if (this.#stopping || sender.inFlight >= this.#o.maxInFlight) {
+      this.#skip(client, action, this.#stopping ? 'stopping' : 'in-flight-limit', intended);
+      return;
+    }
     const intendedWall = clock.toWall(intended);
     recorder.recordSend(clock.wallNow() - intendedWall);
     sender.send(action, (result) => {
