@@ -5,7 +5,13 @@ import { utf16leDecode, utf16leEncode } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 import { buildMsgHeaderXml, type MsgHeader, parseMsgHeaderXml } from './msg-header.ts';
 import { boundaryOf, buildMultipart, parseMultipart } from './multipart.ts';
-import { compressCcmBody, decodeCcmBody, encodeCcmBody, inflateCcmBody } from './zlib-body.ts';
+import {
+  decodeCcmBody,
+  encodeCcmBody,
+  fflateDeflate,
+  inflateCcmBody,
+  type ZlibDeflate,
+} from './zlib-body.ts';
 
 /** The fixed boundary of the ConfigMgr messaging sender. */
 export const CCM_BOUNDARY = 'aAbBcCdDv1234567890VxXyYzZ';
@@ -24,6 +30,8 @@ export interface CcmPostInput {
   body: string;
   /** zlib-compress the payload and announce it with Hook3 zlib-compress. */
   compress: boolean;
+  /** zlib compressor to use (default fflate; in Node pass a node:zlib deflateSync wrapper for speed). */
+  deflate?: ZlibDeflate;
 }
 
 export interface CcmPost {
@@ -43,7 +51,7 @@ export function buildCcmPost(input: CcmPostInput): CcmPost {
   const header: MsgHeader = { ...input.header, bodyLength: payload.length, compressed: input.compress };
   const headerBytes = utf16leEncode(buildMsgHeaderXml(header), true);
   const second = input.compress
-    ? { contentType: BINARY_PART, body: compressCcmBody(payload.bytes) }
+    ? { contentType: BINARY_PART, body: (input.deflate ?? fflateDeflate)(payload.bytes) }
     : { contentType: TEXT_PART, body: payload.bytes };
   return {
     contentType: CCM_CONTENT_TYPE,

@@ -16,4 +16,11 @@ export * from './state-codes.ts';
 export * from './state-messages.ts';
 export * from './wsus-location.ts';
 export * from './wmi-xml.ts';
-export { MAX_CCM_BODY_BYTES, decodeCcmBody, encodeCcmBody, inflateCcmBody } from './zlib-body.ts';
+export {
+  decodeCcmBody,
+  encodeCcmBody,
+  fflateDeflate,
+  inflateCcmBody,
+  MAX_CCM_BODY_BYTES,
+  type ZlibDeflate,
+} from './zlib-body.ts';

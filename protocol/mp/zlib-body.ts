@@ -26,10 +26,14 @@ export function decodeCcmBody(bytes: Uint8Array): string {
   return utf16leDecode(end === bytes.length ? bytes : bytes.subarray(0, end));
 }
 
-/** zlib level 1: state-message reports are repetitive, level 1 is several times faster for ~same size. */
-export function compressCcmBody(bytes: Uint8Array): Uint8Array {
-  return zlibSync(bytes, { level: 1 });
-}
+/** A zlib (RFC 1950) compressor; Node callers may pass node:zlib's deflateSync, ~10x faster than fflate. */
+export type ZlibDeflate = (bytes: Uint8Array) => Uint8Array;
+
+/**
+ * The portable default. Measured on a 300-message report (171 KB of UTF-16): fflate levels 1-4 all
+ * take ~1.1 ms and level 6 ~1.35 ms, so level 4 buys the smaller output for free.
+ */
+export const fflateDeflate: ZlibDeflate = (bytes) => zlibSync(bytes, { level: 4 });
 
 // Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate
 // expands at most ~1032:1, so a zlib bomb is stopped after a few MB, not after gigabytes.
