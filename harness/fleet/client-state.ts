@@ -159,7 +159,7 @@ export function createClient(config: FleetConfig, catalog: FleetCatalog, index: 
 function makeWarm(c: ClientState, config: FleetConfig, catalog: FleetCatalog): void {
   const t = config.timers;
   const now = c.activateAt;
-  c.set(Flag.MpRegistered | Flag.UpdatesEnabled | Flag.WsusConfig | Flag.SupRegistered);
+  c.set(Flag.MpRegistered | Flag.Polled | Flag.UpdatesEnabled | Flag.WsusConfig | Flag.SupRegistered);
   c.policyCatalogVersion = config.initialCatalogVersion;
   c.cachedCatalogVersion = config.initialCatalogVersion;
   c.lastOnlineScanAt = now - nextDelay(c, t.scanTtlMs);

@@ -220,7 +220,9 @@ function nextPeriodic(at: number, period: number, now: number): number {
 export function nextWake(c: ClientState): number {
   if (!c.has(Flag.Active)) return c.activateAt;
   if (!c.has(Flag.MpRegistered)) return c.has(Flag.RegisterInFlight) ? Infinity : c.activateAt;
-  let at = Math.min(c.nextPollAt, c.flushAt, c.earlyFlushAt, c.phaseAt);
+  let at = Math.min(c.nextPollAt, c.earlyFlushAt, c.phaseAt);
+  // An empty queue needs no wake-up per reporting cycle; flushAt keeps the cycle's phase for later.
+  if (c.queued + c.queued501 > 0) at = Math.min(at, c.flushAt);
   if (c.has(Flag.UpdatesEnabled)) at = Math.min(at, c.scheduleDueAt, c.reevalAt);
   if (!c.has(Flag.ScanInFlight) && !c.has(Flag.LocationInFlight)) at = Math.min(at, c.scanDueAt);
   return at;
