@@ -75,7 +75,7 @@ describe('ShardRunner', () => {
   it('passes the scheduled time, not the late pop time, and records lateness and latency from it', () => {
     const { clock, sender, recorder, runner } = setup(
       {
-        step: (_c, e, now) => (e.kind === 'start' ? { actions: [get('op')], wakeAt: null } : {}),
+        step: (_c, e) => (e.kind === 'start' ? { actions: [get('op')], wakeAt: null } : {}),
       },
       1,
     );

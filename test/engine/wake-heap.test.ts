@@ -13,7 +13,7 @@ function drain(h: WakeHeap): [number, number][] {
 describe('WakeHeap', () => {
   it('pops clients in wake-up order, ties broken by client index', () => {
     const h = new WakeHeap(6);
-    [50, 10, 30, 10, 70, 0].forEach((key, client) => h.schedule(client, key));
+    for (const [client, key] of [50, 10, 30, 10, 70, 0].entries()) h.schedule(client, key);
     expect(h.peekKey()).toBe(0);
     expect(drain(h)).toEqual([
       [5, 0],
