@@ -47,6 +47,10 @@ export interface CatalogUpdate {
   localizedXml: string;
   /** Catalog version in which this revision was published. */
   catalogVersion: number;
+  /** Site time (epoch ms) the revision was released (SyncUpdates LastChangeTime of undeployed revisions). */
+  publishedAt?: number;
+  /** Driver revisions: the PnP hardware ids they match (the SUP's driver pass compares SystemSpec with these). */
+  hardwareIds?: string[];
 }
 
 export interface Catalog {
