@@ -1,0 +1,110 @@
+// CCM_POST /ccm_system/request: one handler per MP endpoint, chosen by the message's TargetEndpoint.
+// Anything a client can get wrong ends as the status IIS + the CCM ISAPI would give, counted by reason.
+import {
+  buildClientRegistrationReply,
+  buildContentLocationReply,
+  buildReplyAssignments,
+  buildWsusLocationReply,
+  MpEndpoint,
+  MpProtocolError,
+  type ParsedCcmPost,
+  parseClientRegistrationRequest,
+  parseContentLocationRequest,
+  parseRequestAssignments,
+  parseWsusLocationRequest,
+} from '../../protocol/mp/index.ts';
+import { XmlError } from '../../protocol/xml.ts';
+import type { SiteModel } from '../model.ts';
+import type { StateSystem } from '../statemsg/index.ts';
+import type { SiteReply, SiteRequest } from '../types.ts';
+import { ACCEPTED, ccmReply } from './ccm-replies.ts';
+import { readCcmPost, rootElementOf } from './ccm-request.ts';
+import { BAD_REQUEST, INTERNAL_ERROR, NOT_FOUND, SERVICE_UNAVAILABLE } from './http-replies.ts';
+import { contentLocationReply, type SupUrls, wsusLocationReply } from './locations.ts';
+import type { PolicyCatalog } from './policies.ts';
+import type { RegistrationTable } from './registrations.ts';
+import { relayStateReport } from './state-messages.ts';
+
+export interface CcmContext {
+  model: SiteModel;
+  registrations: RegistrationTable;
+  policies: PolicyCatalog;
+  states: StateSystem;
+  supUrls: () => SupUrls;
+  contentVersion: () => number;
+  /** Counts a refused request by reason. */
+  refuse(reason: string): void;
+}
+
+export function handleCcmPost(ctx: CcmContext, req: SiteRequest): SiteReply {
+  const read = readCcmPost(req);
+  if (!read.ok) {
+    ctx.refuse(read.reason);
+    return read.status === 400 ? BAD_REQUEST : INTERNAL_ERROR;
+  }
+  if (read.endpoint === undefined) {
+    ctx.refuse('unknown-endpoint');
+    return NOT_FOUND;
+  }
+  try {
+    return dispatch(ctx, req, read.endpoint, read.post);
+  } catch (err) {
+    // A well-framed message whose payload is not what the endpoint expects: the endpoint fails it.
+    if (err instanceof MpProtocolError || err instanceof XmlError) {
+      ctx.refuse(`payload-${err.kind}`);
+      return INTERNAL_ERROR;
+    }
+    throw err;
+  }
+}
+
+function dispatch(ctx: CcmContext, req: SiteRequest, endpoint: MpEndpoint, post: ParsedCcmPost): SiteReply {
+  const { model } = ctx;
+  const now = model.clock.now();
+  switch (endpoint) {
+    case MpEndpoint.ClientRegistration: {
+      const r = parseClientRegistrationRequest(post.body);
+      const record = ctx.registrations.register(r.netbiosName, r.fqName, now);
+      ctx.states.noteClient(record.smsId);
+      const body = buildClientRegistrationReply({
+        smsId: record.smsId,
+        status: 0,
+        responseType: r.requestType,
+      });
+      return ccmReply(model, post.header, 'SccmMessaging', body);
+    }
+    case MpEndpoint.PolicyManager: {
+      const r = parseRequestAssignments(post.body);
+      const assignments =
+        r.resourceType === 'Machine' ? ctx.policies.assignments().map((d) => d.assignment) : [];
+      const body = buildReplyAssignments({
+        siteCode: model.config.siteCode,
+        resourceType: r.resourceType,
+        assignments,
+      });
+      return ccmReply(model, post.header, 'PolicyAgent_ReplyAssignments', body);
+    }
+    case MpEndpoint.LocationManager: {
+      const root = rootElementOf(post.body);
+      if (root === 'WSUSLocationRequest') {
+        const reply = wsusLocationReply(
+          model,
+          ctx.supUrls(),
+          ctx.contentVersion(),
+          parseWsusLocationRequest(post.body),
+        );
+        return ccmReply(model, post.header, 'LS_ReplyLocations', buildWsusLocationReply(reply));
+      }
+      if (root === 'ContentLocationRequest') {
+        const reply = contentLocationReply(model, req.url, parseContentLocationRequest(post.body));
+        return ccmReply(model, post.header, 'LS_ReplyLocations', buildContentLocationReply(reply));
+      }
+      ctx.refuse('unknown-location-request');
+      return INTERNAL_ERROR;
+    }
+    case MpEndpoint.Relay: {
+      // The real relay answers at once; 'busy' exists only under the 'reject-when-backlogged' violation.
+      return relayStateReport(ctx.states, post.body) === 'busy' ? SERVICE_UNAVAILABLE : ACCEPTED;
+    }
+  }
+}

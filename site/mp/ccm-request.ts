@@ -1,0 +1,63 @@
+// Reads a CCM_POST once per request: operationOf() needs the TargetEndpoint (and, for the location
+// manager, the body's root element) before handle() runs, so the parse is cached per request object.
+import {
+  type MpEndpoint,
+  endpointFromTarget,
+  type ParsedCcmPost,
+  parseCcmPost,
+} from '../../protocol/mp/index.ts';
+import { MpProtocolError } from '../../protocol/mp/index.ts';
+import { XmlError } from '../../protocol/xml.ts';
+import type { SiteRequest } from '../types.ts';
+
+export const CCM_PATHS = new Set(['/ccm_system/request', '/ccm_system_windowsauth/request']);
+
+export type CcmRead =
+  | { ok: true; post: ParsedCcmPost; endpoint: MpEndpoint | undefined }
+  /** `status` is what IIS + the CCM ISAPI answer; `reason` names the failure for counting. */
+  | { ok: false; status: 400 | 500; reason: string };
+
+const cache = new WeakMap<SiteRequest, CcmRead>();
+
+export function isCcmPath(req: SiteRequest): boolean {
+  return CCM_PATHS.has(req.url.pathname.toLowerCase());
+}
+
+export function readCcmPost(req: SiteRequest): CcmRead {
+  let read = cache.get(req);
+  if (read === undefined) {
+    read = parse(req);
+    cache.set(req, read);
+  }
+  return read;
+}
+
+function parse(req: SiteRequest): CcmRead {
+  const contentType = String(req.headers['content-type'] ?? '');
+  try {
+    const post = parseCcmPost(contentType, req.body);
+    return {
+      ok: true,
+      post,
+      endpoint: endpointFromTarget(post.header.targetEndpoint || post.header.targetAddress),
+    };
+  } catch (err) {
+    // Framing the listener cannot split is refused up front (400); a well-framed message whose
+    // payload does not inflate fails inside the MP's message processing (500).
+    if (err instanceof MpProtocolError) {
+      return {
+        ok: false,
+        status: err.kind === 'zlib' || err.kind === 'encoding' ? 500 : 400,
+        reason: err.kind,
+      };
+    }
+    if (err instanceof XmlError) return { ok: false, status: 400, reason: `header-${err.kind}` };
+    throw err;
+  }
+}
+
+/** Root element name of a payload, read without a full parse (`<WSUSLocationRequest ...>` -> its name). */
+export function rootElementOf(body: string): string {
+  const m = /<([A-Za-z_][\w.-]*)/.exec(body.replace(/^\s*<\?xml[^>]*\?>/, ''));
+  return m?.[1] ?? '';
+}
