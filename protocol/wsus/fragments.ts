@@ -1,6 +1,6 @@
 // Readers of the update metadata fragments carried (escaped) in <Xml>: the Core fragment of SyncUpdates and
 // the Extended fragment of GetExtendedUpdateInfo. Fragments have several root elements; protocol/xml.ts
-// accepts that. GUIDs are lower-cased (real fragments mix cases between identity and relationships).
+// does not, so they are wrapped in a synthetic root before parsing. GUIDs are lower-cased (real fragments mix cases between identity and relationships).
 import { type XmlNode, list, parseXml, textOf } from '../xml.ts';
 import { WsusProtocolError } from './errors.ts';
 import { attr, elements, optElement, toInt } from './xml-read.ts';
@@ -25,7 +25,7 @@ export interface CoreFragment {
 
 /** Parses an (unescaped) Core fragment. Real WSUS does not put IsLeaf here: it is UpdateInfo.isLeaf. */
 export function parseCoreFragment(xml: string): CoreFragment {
-  const doc = parseXml(xml);
+  const doc = parseFragment(xml);
   const identity = optElement(doc, 'UpdateIdentity');
   const updateId = identity ? attr(identity, 'UpdateID') : undefined;
   if (!identity || !updateId)
@@ -51,6 +51,15 @@ export function parseCoreFragment(xml: string): CoreFragment {
     supersededUpdates: identityIds(superseded),
     applicableBuilds: installable ? [...new Set(equalToBuilds(installable))] : [],
   };
+}
+
+const WRAPPER = 'patchstorm-fragment';
+
+/** Parses a multi-root fragment under a synthetic root (a leading XML declaration is dropped first). */
+function parseFragment(xml: string): XmlNode {
+  const body = xml.replace(/^\s*<\?xml[^>]*\?>/, '');
+  const root = parseXml(`<${WRAPPER}>${body}</${WRAPPER}>`)[WRAPPER];
+  return root !== null && typeof root === 'object' ? (root as XmlNode) : {};
 }
 
 function identityIds(node: XmlNode): string[] {
@@ -99,7 +108,7 @@ export interface ExtendedFragment {
 
 /** Parses an (unescaped) Extended fragment; the files are what the client downloads and verifies. */
 export function parseExtendedFragment(xml: string): ExtendedFragment {
-  const doc = parseXml(xml);
+  const doc = parseFragment(xml);
   const files = elements(optElement(doc, 'Files') ?? {}, 'File').map((f, i) => {
     const where = `extended fragment File[${i}]`;
     const fileName = attr(f, 'FileName');

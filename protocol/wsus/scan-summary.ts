@@ -7,6 +7,8 @@ import { MAX_XML_CHARS, XmlError } from '../xml.ts';
 import { parseWsusResponse } from './client.ts';
 import type { WsusCookie } from './types.ts';
 
+const DOCTYPE_RE = /<!DOCTYPE/i;
+
 export interface SyncUpdatesSummary {
   newIds: number[];
   outOfScopeIds: number[];
@@ -20,8 +22,10 @@ export function scanSyncUpdatesSummary(xml: string): SyncUpdatesSummary {
   if (xml.length > MAX_XML_CHARS)
     throw new XmlError(`XML document of ${xml.length} chars exceeds ${MAX_XML_CHARS}`, 'too-large');
   const start = xml.indexOf('<SyncUpdatesResult>');
-  const end = start < 0 ? -1 : xml.indexOf('</SyncUpdatesResult>', start);
-  const fast = end < 0 ? undefined : scanResult(xml, start, end);
+  // A DOCTYPE can only precede the root element; refuse it here as protocol/xml.ts would.
+  if (DOCTYPE_RE.test(start < 0 ? xml : xml.slice(0, start)))
+    throw new XmlError('XML with a DOCTYPE is refused', 'doctype');
+  const fast = start < 0 ? undefined : new Cursor(xml, start + '<SyncUpdatesResult>'.length).result();
   return fast ?? fullSummary(xml);
 }
 
@@ -36,91 +40,94 @@ function fullSummary(xml: string): SyncUpdatesSummary {
   };
 }
 
-/** Scans [from, to) of the result element; undefined when the text does not have the expected layout. */
-function scanResult(xml: string, from: number, to: number): SyncUpdatesSummary | undefined {
-  const newIds = updateIds(xml, section(xml, 'NewUpdates', from, to));
-  const outOfScopeIds = intItems(xml, section(xml, 'OutOfScopeRevisionIDs', from, to));
-  const changedIds = updateIds(xml, section(xml, 'ChangedUpdates', from, to));
-  const truncated = textBetween(xml, '<Truncated>', '</Truncated>', from, to);
-  const cookieAt = xml.indexOf('<NewCookie>', from);
-  if (!newIds || !outOfScopeIds || !changedIds || truncated === undefined || cookieAt < 0 || cookieAt > to)
-    return undefined;
-  const expiration = textBetween(xml, '<Expiration>', '</Expiration>', cookieAt, to);
-  const encryptedData = textBetween(xml, '<EncryptedData>', '</EncryptedData>', cookieAt, to);
-  const t = truncated.trim();
-  if (expiration === undefined || encryptedData === undefined || (t !== 'true' && t !== 'false'))
-    return undefined;
-  // Numeric character references are rare enough to leave to the full parser.
-  if (expiration.includes('&#') || encryptedData.includes('&#')) return undefined;
-  return {
-    newIds,
-    outOfScopeIds,
-    changedIds,
-    truncated: t === 'true',
-    newCookie: {
-      expiration: unescapeText(expiration.trim()),
-      encryptedData: unescapeText(encryptedData.trim()),
-    },
-  };
-}
-
-type Range = [number, number] | null | undefined;
-
-/** [contentStart, contentEnd) of `<name>…</name>`; null when absent or `<name/>`; undefined when malformed. */
-function section(xml: string, name: string, from: number, to: number): Range {
-  const open = xml.indexOf(`<${name}>`, from);
-  if (open < 0 || open > to) return null;
-  const close = xml.indexOf(`</${name}>`, open);
-  if (close < 0 || close > to) return undefined;
-  return [open + name.length + 2, close];
-}
-
-/** The first <ID> after each <UpdateInfo> is the revision id (Deployment/ID comes after it). */
-function updateIds(xml: string, range: Range): number[] | undefined {
-  if (range === undefined) return undefined;
-  const ids: number[] = [];
-  if (range === null) return ids;
-  const [from, to] = range;
-  let pos = from;
-  for (;;) {
-    const info = xml.indexOf('<UpdateInfo>', pos);
-    if (info < 0 || info >= to) return ids;
-    const id = textBetween(xml, '<ID>', '</ID>', info, to);
-    const value = id === undefined ? Number.NaN : toId(id);
-    if (Number.isNaN(value)) return undefined;
-    ids.push(value);
-    pos = xml.indexOf('</UpdateInfo>', info);
-    if (pos < 0 || pos > to) return undefined;
-  }
-}
-
-function intItems(xml: string, range: Range): number[] | undefined {
-  if (range === undefined) return undefined;
-  const ids: number[] = [];
-  if (range === null) return ids;
-  const [from, to] = range;
-  let pos = from;
-  for (;;) {
-    const open = xml.indexOf('<int>', pos);
-    if (open < 0 || open >= to) return ids;
-    const close = xml.indexOf('</int>', open);
-    if (close < 0 || close > to) return undefined;
-    const value = toId(xml.slice(open + 5, close));
-    if (Number.isNaN(value)) return undefined;
-    ids.push(value);
-    pos = close + 6;
-  }
-}
-
-function textBetween(xml: string, open: string, close: string, from: number, to: number): string | undefined {
-  const a = xml.indexOf(open, from);
-  if (a < 0 || a > to) return undefined;
-  const b = xml.indexOf(close, a);
-  if (b < 0 || b > to) return undefined;
-  return xml.slice(a + open.length, b);
-}
-
 const INT_RE = /^\s*[+-]?\d{1,10}\s*$/;
+const TAIL_RE = /^\s*<\/SyncUpdatesResponse>\s*<\/(?:\w+:)?Body>\s*<\/(?:\w+:)?Envelope>\s*$/;
+
+/**
+ * Walks the children of SyncUpdatesResult in schema order, each found where the previous one ended, so the
+ * whole reply is read once. Every method returns undefined when the text is not laid out as expected.
+ */
+class Cursor {
+  constructor(
+    private readonly xml: string,
+    private pos: number,
+  ) {}
+
+  result(): SyncUpdatesSummary | undefined {
+    const newIds = this.updateInfos('NewUpdates');
+    const outOfScopeIds = newIds && this.ints('OutOfScopeRevisionIDs');
+    const changedIds = outOfScopeIds && this.updateInfos('ChangedUpdates');
+    const truncated = changedIds && this.text('Truncated');
+    if (truncated === undefined || !this.open('<NewCookie>')) return undefined;
+    const expiration = this.text('Expiration');
+    const encryptedData = expiration === undefined ? undefined : this.text('EncryptedData');
+    if (encryptedData === undefined || !this.open('</NewCookie>')) return undefined;
+    const t = truncated.trim();
+    if (t !== 'true' && t !== 'false') return undefined;
+    // Numeric character references are rare enough to leave to the full parser.
+    if (expiration!.includes('&#') || encryptedData.includes('&#')) return undefined;
+    // The optional tail elements are short; then the document must close properly (no truncation).
+    const end = this.xml.indexOf('</SyncUpdatesResult>', this.pos);
+    if (end < 0 || !TAIL_RE.test(this.xml.slice(end + '</SyncUpdatesResult>'.length))) return undefined;
+    return {
+      newIds: newIds!,
+      outOfScopeIds: outOfScopeIds!,
+      changedIds: changedIds!,
+      truncated: t === 'true',
+      newCookie: {
+        expiration: unescapeText(expiration!.trim()),
+        encryptedData: unescapeText(encryptedData.trim()),
+      },
+    };
+  }
+
+  /** Consumes `tag` after optional whitespace; false (and nothing consumed) when it is not next. */
+  private open(tag: string): boolean {
+    let p = this.pos;
+    while (p < this.xml.length && this.xml.charCodeAt(p) <= 0x20) p++;
+    if (!this.xml.startsWith(tag, p)) return false;
+    this.pos = p + tag.length;
+    return true;
+  }
+
+  /** Text up to `</name>` after a `<name>` that must come next. */
+  private text(name: string): string | undefined {
+    if (!this.open(`<${name}>`)) return undefined;
+    const close = this.xml.indexOf(`</${name}>`, this.pos);
+    if (close < 0) return undefined;
+    const text = this.xml.slice(this.pos, close);
+    this.pos = close + name.length + 3;
+    return text;
+  }
+
+  /** Ids of `<name><UpdateInfo><ID>n</ID>…</UpdateInfo>…</name>`; [] when the element is absent or empty. */
+  private updateInfos(name: string): number[] | undefined {
+    const ids: number[] = [];
+    if (this.open(`<${name}/>`) || !this.open(`<${name}>`)) return ids;
+    while (this.open('<UpdateInfo>')) {
+      const id = this.text('ID');
+      const value = id === undefined ? Number.NaN : toId(id);
+      // The fragment in <Xml> is escaped, so the first "</UpdateInfo>" is this element's end.
+      const end = this.xml.indexOf('</UpdateInfo>', this.pos);
+      if (Number.isNaN(value) || end < 0) return undefined;
+      ids.push(value);
+      this.pos = end + '</UpdateInfo>'.length;
+    }
+    return this.open(`</${name}>`) ? ids : undefined;
+  }
+
+  /** Ids of `<name><int>n</int>…</name>`; [] when the element is absent or empty. */
+  private ints(name: string): number[] | undefined {
+    const ids: number[] = [];
+    if (this.open(`<${name}/>`) || !this.open(`<${name}>`)) return ids;
+    for (let item = this.text('int'); item !== undefined; item = this.text('int')) {
+      const value = toId(item);
+      if (Number.isNaN(value)) return undefined;
+      ids.push(value);
+    }
+    return this.open(`</${name}>`) ? ids : undefined;
+  }
+}
 
 function toId(text: string): number {
   return INT_RE.test(text) ? Number(text) : Number.NaN;

@@ -363,8 +363,12 @@ export interface WsusResponseMap {
   ReportEventBatch: ReportEventBatchResponse;
 }
 
-/** `{operation: 'SyncUpdates', cookie, …}` and so on for every operation. */
-export type WsusRequestOf<O extends WsusOperation> = { operation: O } & WsusRequestMap[O];
-export type WsusResponseOf<O extends WsusOperation> = { operation: O } & WsusResponseMap[O];
-export type WsusRequest = { [O in WsusOperation]: WsusRequestOf<O> }[WsusOperation];
-export type WsusResponse = { [O in WsusOperation]: WsusResponseOf<O> }[WsusOperation];
+/** `{operation: 'SyncUpdates', cookie, …}` and so on; distributes over a union of operations. */
+export type WsusRequestOf<O extends WsusOperation> = O extends WsusOperation
+  ? { operation: O } & WsusRequestMap[O]
+  : never;
+export type WsusResponseOf<O extends WsusOperation> = O extends WsusOperation
+  ? { operation: O } & WsusResponseMap[O]
+  : never;
+export type WsusRequest = WsusRequestOf<WsusOperation>;
+export type WsusResponse = WsusResponseOf<WsusOperation>;

@@ -14,7 +14,9 @@ const ATTR_RE = /\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 export function skeletonOf(xml: string): Skeleton {
   const root: Skeleton = { name: '#document', attrs: [], children: [] };
-  const stack: { node: Skeleton; ns: Map<string, string> }[] = [{ node: root, ns: new Map([['xml', 'xml']]) }];
+  const stack: { node: Skeleton; ns: Map<string, string> }[] = [
+    { node: root, ns: new Map([['xml', 'xml']]) },
+  ];
   let pos = 0;
   for (;;) {
     pos = xml.indexOf('<', pos);
@@ -50,7 +52,11 @@ export function skeletonOf(xml: string): Skeleton {
       if (i < 0) return isAttr ? qname : `{${ns.get('') ?? ''}}${qname}`;
       return `{${ns.get(qname.slice(0, i)) ?? `?${qname.slice(0, i)}`}}${qname.slice(i + 1)}`;
     };
-    const node: Skeleton = { name: qualify(m[2]!, false), attrs: rawAttrs.map(([n]) => qualify(n, true)).sort(), children: [] };
+    const node: Skeleton = {
+      name: qualify(m[2]!, false),
+      attrs: rawAttrs.map(([n]) => qualify(n, true)).sort(),
+      children: [],
+    };
     parent.node.children.push(node);
     if (!m[4]) stack.push({ node, ns });
   }
