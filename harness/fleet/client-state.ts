@@ -2,10 +2,10 @@
 // closures, no per-client copies of shared data: identities are derived on demand (identity.ts), the
 // cache is a prefix length of the shared machine table. Times are virtual epoch ms.
 
-import { Detection, EMPTY_NIBBLES, ensureCapacity, queue402, queue500, setDetection } from './compliance.ts';
+import { EMPTY_NIBBLES, ensureCapacity, queue402, queue500 } from './compliance.ts';
 import type { FleetCatalog } from './catalog-view.ts';
 import { effectiveScanScheduleMs, type FleetConfig } from './config.ts';
-import { evaluatePosition } from './evaluation.ts';
+import { evaluateRange } from './evaluation.ts';
 import { clientRngSeed, nextDelay, pickWeighted } from './rng.ts';
 import type { ScanReason } from './vocabulary.ts';
 
@@ -172,11 +172,7 @@ function makeWarm(c: ClientState, config: FleetConfig, catalog: FleetCatalog): v
   const table = catalog.table(c.machine);
   c.cachedCount = table.length;
   c.compliance = ensureCapacity(c.compliance, table.length);
-  for (let p = 0; p < table.length; p++) {
-    const state = evaluatePosition(config, table, c, p);
-    setDetection(c.compliance, p, state);
-    if (state === Detection.Required) c.requiredCount++;
-  }
+  c.requiredCount = evaluateRange(config, table, c, c.compliance, 0, table.length, false);
   c.evaluatedCount = table.length;
   const schedule = effectiveScanScheduleMs(t);
   c.scheduleNominalAt = now + nextDelay(c, schedule);

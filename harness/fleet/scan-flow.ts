@@ -2,11 +2,11 @@
 // online scan needs (W-COLD, W-DELTA), fault recovery (W-COOKIE) and failure retries (T-SCANRETRY).
 // The engine performs the online exchange (paging included, W-PAGE); this file decides and records.
 
-import { Detection, ensureCapacity, setDetection } from './compliance.ts';
-import { type ClientState, Flag, queueDetection, SCAN_REASONS } from './client-state.ts';
+import { ensureCapacity } from './compliance.ts';
+import { type ClientState, Flag, SCAN_REASONS } from './client-state.ts';
 import type { FleetContext } from './context.ts';
 import { afterScan } from './enforcement.ts';
-import { evaluatePosition } from './evaluation.ts';
+import { evaluateRange } from './evaluation.ts';
 import { requestScan } from './scan-request.ts';
 import { queueScanState, ScanState } from './state-messages.ts';
 import type { FleetAction, ScanReason, ScanResult } from './vocabulary.ts';
@@ -208,11 +208,7 @@ function evaluateCache(ctx: FleetContext, c: ClientState): void {
   const upTo = Math.min(c.cachedCount, table.length);
   if (upTo <= c.evaluatedCount) return;
   c.compliance = ensureCapacity(c.compliance, upTo);
-  for (let p = c.evaluatedCount; p < upTo; p++) {
-    const state = evaluatePosition(ctx.config, table, c, p);
-    setDetection(c.compliance, p, state);
-    if (state === Detection.Required) c.requiredCount++;
-    queueDetection(c, p);
-  }
+  c.requiredCount += evaluateRange(ctx.config, table, c, c.compliance, c.evaluatedCount, upTo, true);
+  c.queued += upTo - c.evaluatedCount;
   c.evaluatedCount = upTo;
 }
