@@ -124,9 +124,12 @@ export async function startShell(options: ShellOptions): Promise<RunningShell> {
 
 /** The host clients should use: the bind address when it is a specific one, else the site's host name. */
 export function urlHost(bindAddress: string, hostName: string): string {
-  const host =
-    bindAddress === '0.0.0.0' || bindAddress === '::' || bindAddress === '' ? hostName : bindAddress;
+  const host = isWildcardAddress(bindAddress) ? hostName : bindAddress;
   return host.includes(':') ? `[${host}]` : host;
+}
+
+export function isWildcardAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '';
 }
 
 function listen(server: Server, port: number, host: string, name: string): Promise<void> {

@@ -1,0 +1,15 @@
+// The `patchstorm` command: one line per subcommand, each built in its own module.
+import { Command } from 'commander';
+import { conformanceCommand } from './conformance.ts';
+import { serveCommand } from './serve.ts';
+
+const program = new Command('patchstorm')
+  .description(
+    'Load generator, conformance suite and reference site for ConfigMgr software-update infrastructure',
+  )
+  .version('0.1.0');
+
+program.addCommand(serveCommand());
+program.addCommand(conformanceCommand());
+
+await program.parseAsync(process.argv);

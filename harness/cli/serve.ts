@@ -1,0 +1,97 @@
+// `patchstorm serve`: run the reference site (SUP, MP, DP, observer) until SIGINT/SIGTERM.
+import { Command, type CommanderError } from 'commander';
+import { EXIT_ABORTED, EXIT_INVALID_INPUT, EXIT_OK } from '../metrics/exit-codes.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { InvalidInputError } from '../../site/validation.ts';
+import { OptionError, parseServeFlags, type ServeFlags } from './serve-options.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description(
+      'Run the reference ConfigMgr site: SUP (WSUS web services + content), MP (with a co-located DP) and the ' +
+        'observer API, until Ctrl-C.',
+    )
+    .option(
+      '--bind <addr>',
+      'address the SUP/MP/DP listeners bind (the observer is always 127.0.0.1)',
+      '127.0.0.1',
+    )
+    .option('--host-name <name>', 'host name the site calls itself (URLs, certificate)', 'localhost')
+    .option('--site-code <code>', 'ConfigMgr site code', 'PS1')
+    .option('--sup-http-port <n>', 'SUP HTTP port (web services + content), 0 = any free port', '8530')
+    .option('--sup-https-port <n>', 'SUP HTTPS port (web services only)', '8531')
+    .option('--mp-http-port <n>', 'MP and DP HTTP port (stands in for 80)', '8080')
+    .option('--mp-https-port <n>', 'MP and DP HTTPS port (stands in for 443)', '8443')
+    .option('--observer-port <n>', 'observer JSON API port (loopback only)', '8090')
+    .option('--speed <x>', 'site seconds per wall second (e.g. 60: an hour a minute)')
+    .option('--manual-clock', 'site time moves only through POST /api/clock/advance')
+    .option('--seed <s>', 'catalog seed')
+    .option('--catalog-size <n>', 'leaf updates in the generated catalog')
+    .option(
+      '--cert <file>',
+      'server certificate PEM (with --key and --ca; default: generate a CA and a certificate)',
+    )
+    .option('--key <file>', 'server private key PEM')
+    .option('--ca <file>', 'CA certificate PEM the server certificate chains to')
+    .option('--cert-dir <dir>', 'where generated PEM files are written (default: a temp dir removed at exit)')
+    .option('--violation <name>', 'switch on a protocol violation (repeatable)', collect)
+    .option('--faults <file>', 'fault-injection rules (JSON, same shape as PUT /api/faults)')
+    .exitOverride((err: CommanderError) => {
+      // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.
+      if (err.exitCode !== 0) process.exit(EXIT_INVALID_INPUT);
+    })
+    .action(async (flags: ServeFlags) => {
+      process.exitCode = await runServe(flags);
+    });
+}
+
+/** Starts the site, prints where it is, waits for a signal, stops. Returns the exit code. */
+export async function runServe(flags: ServeFlags): Promise<number> {
+  let site: RunningSite;
+  try {
+    const options = parseServeFlags(flags);
+    // Loaded only once the options are good, so a typo is reported without loading the whole site.
+    const { startSite } = await import('../../site/server.ts');
+    site = await startSite(options);
+  } catch (err) {
+    if (err instanceof OptionError || err instanceof InvalidInputError) {
+      console.error(`patchstorm serve: ${err.message}`);
+      return EXIT_INVALID_INPUT;
+    }
+    console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
+    return EXIT_ABORTED;
+  }
+  for (const line of describeSite(site)) console.log(line);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log(`${signal}: stopping`);
+  await site.stop();
+  console.log('stopped');
+  return EXIT_OK;
+}
+
+/** One "label  value" line each, so scripts (and tests) can pick the URLs out. */
+export function describeSite(site: RunningSite): string[] {
+  const { model } = site;
+  const pad = (label: string): string => label.padEnd(10);
+  return [
+    `patchstorm reference site ${model.config.siteCode} (${model.config.hostName})`,
+    `${pad('sup-http')} ${site.urls.supHttp}`,
+    `${pad('sup-https')} ${site.urls.supHttps}`,
+    `${pad('mp-http')} ${site.urls.mpHttp}`,
+    `${pad('mp-https')} ${site.urls.mpHttps}`,
+    `${pad('dp')} ${site.urls.dp}/SMS_DP_SMSPKG$/`,
+    `${pad('observer')} ${site.urls.observer}/api/stats`,
+    `${pad('ca-file')} ${site.caFile}`,
+    `${pad('catalog')} version ${model.catalog.version}, ${model.catalog.updates.length} revisions`,
+    `${pad('clock')} ${model.clock.mode}${model.clock.mode === 'real' ? ` x${model.clock.speed}` : ''}`,
+    `${pad('violations')} ${model.violations.size === 0 ? 'none' : [...model.violations].join(', ')}`,
+    `${pad('faults')} ${site.faults.config.rules.length} rule(s)`,
+    'Ctrl-C to stop.',
+  ];
+}

@@ -1,0 +1,142 @@
+// The reference site as one call: build the shared model (clock, catalog, deployments, violations), the
+// SUP, MP and DP front-ends over it, TLS material, the listeners and the observer. Everything a caller
+// needs to point clients at it comes back in RunningSite.
+import { generateCatalog } from './catalog/generate.ts';
+import { SiteClock } from './clock.ts';
+import { DeploymentStore } from './deployments.ts';
+import { createDpFrontEnd } from './dp/index.ts';
+import { FaultInjector } from './faults.ts';
+import type { SiteModel } from './model.ts';
+import { createMpFrontEnd, type MpFrontEnd } from './mp/index.ts';
+import { startObserver } from './observer.ts';
+import { resolveSiteOptions, type StartSiteOptions } from './options.ts';
+import { isWildcardAddress, startShell } from './shell.ts';
+import { SiteStats } from './stats.ts';
+import { createSupFrontEnd, type SupFrontEnd } from './sup/index.ts';
+import { prepareTls } from './tls.ts';
+import type { FrontEndHandler } from './types.ts';
+
+export type { StartSiteOptions } from './options.ts';
+
+export interface SiteUrls {
+  supHttp: string;
+  supHttps: string;
+  mpHttp: string;
+  mpHttps: string;
+  dp: string;
+  observer: string;
+}
+
+export interface RunningSite {
+  urls: SiteUrls;
+  /** PEM of the CA the HTTPS certificate chains to: what clients must trust. */
+  caFile: string;
+  certFile: string;
+  model: SiteModel;
+  sup: SupFrontEnd;
+  mp: MpFrontEnd;
+  dp: FrontEndHandler;
+  faults: FaultInjector;
+  stats: SiteStats;
+  stop(): Promise<void>;
+}
+
+export async function startSite(options: StartSiteOptions = {}): Promise<RunningSite> {
+  // Validate everything before anything listens or is generated.
+  const resolved = resolveSiteOptions(options);
+  const faults = new FaultInjector(resolved.faults);
+  const { config } = resolved;
+
+  const clock = new SiteClock(resolved.clock);
+  const catalog = generateCatalog({
+    seed: resolved.catalog.seed,
+    leafUpdates: resolved.catalog.leafUpdates,
+    builds: resolved.catalog.builds,
+    now: clock.now(),
+  });
+  const model: SiteModel = {
+    config,
+    clock,
+    catalog,
+    deployments: new DeploymentStore(),
+    violations: new Set(resolved.violations),
+  };
+
+  const tls = await prepareTls({
+    files: resolved.tlsFiles,
+    certDir: resolved.certDir,
+    // URLs use the bind address when it is a specific one, so the certificate must name it too.
+    hostNames: isWildcardAddress(config.bindAddress)
+      ? [config.hostName]
+      : [config.hostName, config.bindAddress],
+  });
+
+  const stats = new SiteStats();
+  let supUrls = { http: '', https: '' };
+  const sup = createSupFrontEnd(model);
+  const mp = createMpFrontEnd(model, () => supUrls, { processor: resolved.processor });
+  const dp = createDpFrontEnd(model);
+
+  const cleanups: (() => Promise<void>)[] = [async () => mp.stop(), () => tls.dispose()];
+  const cleanUp = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  try {
+    const shell = await startShell({
+      bindAddress: config.bindAddress,
+      hostName: config.hostName,
+      ports: {
+        supHttp: config.supHttpPort,
+        supHttps: config.supHttpsPort,
+        mpHttp: config.mpHttpPort,
+        mpHttps: config.mpHttpsPort,
+      },
+      tls,
+      frontEnds: { sup, mp, dp },
+      maxRequestBytes: config.maxRequestBytes,
+      stats,
+      faults,
+    });
+    cleanups.push(() => shell.stop());
+    // Port 0 means "any": from here on the model tells everyone the ports actually in use.
+    config.supHttpPort = shell.ports.supHttp;
+    config.supHttpsPort = shell.ports.supHttps;
+    config.mpHttpPort = shell.ports.mpHttp;
+    config.mpHttpsPort = shell.ports.mpHttps;
+    supUrls = { http: shell.urls.supHttp, https: shell.urls.supHttps };
+
+    const observer = await startObserver(config.observerPort, {
+      model,
+      stats,
+      faults,
+      backlog: () => mp.backlog(),
+      compliance: () => mp.compliance(),
+      frontEndState: () => {
+        const { backlog: _backlog, compliance: _compliance, ...mpState } = mp.snapshot();
+        return { sup: sup.snapshot(), mp: mpState };
+      },
+    });
+    cleanups.push(() => observer.stop());
+    config.observerPort = observer.port;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      urls: { ...shell.urls, observer: observer.url },
+      caFile: tls.caFile,
+      certFile: tls.certFile,
+      model,
+      sup,
+      mp,
+      dp,
+      faults,
+      stats,
+      stop: () => {
+        stopping ??= cleanUp();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}
