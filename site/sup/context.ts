@@ -1,0 +1,110 @@
+// State one SUP front-end shares across its operations: the site model, cookie keys, registrations, the
+// SyncUpdates view of the catalog, deployment views and counters. Also the checks every cookie-bearing
+// operation runs first (cookie genuine, not expired, computer registered).
+import type { WsusCookie } from '../../protocol/wsus/index.ts';
+import { formatWsusTime } from '../../protocol/wsus/index.ts';
+import type { CatalogUpdate } from '../catalog/types.ts';
+import type { SiteModel, ViolationName } from '../model.ts';
+import type { CookieSealer, CookieState } from './cookies.ts';
+import { DeploymentViews } from './deployment-info.ts';
+import { RegistrationStore } from './registrations.ts';
+import { SupFault } from './replies.ts';
+import { buildSyncIndex, type SyncIndex } from './sync-index.ts';
+
+/** The catalog as this SUP currently serves it (frozen under the 'stale-catalog-version' violation). */
+export interface ServedCatalog {
+  version: number;
+  lastChange: number;
+}
+
+const NO_PARENTS: readonly CatalogUpdate[] = [];
+
+export class SupContext {
+  readonly model: SiteModel;
+  readonly sealer: CookieSealer;
+  readonly registrations = new RegistrationStore();
+  readonly deployments: DeploymentViews;
+  cookiesIssued = 0;
+  eventsReported = 0;
+  readonly faultsIssued: Record<string, number> = {};
+  #index: SyncIndex | undefined;
+  #served: ServedCatalog;
+
+  constructor(model: SiteModel, sealer: CookieSealer) {
+    this.model = model;
+    this.sealer = sealer;
+    this.deployments = new DeploymentViews(model.deployments);
+    this.#served = { version: model.catalog.version, lastChange: model.catalog.lastChange };
+  }
+
+  now(): number {
+    return this.model.clock.now();
+  }
+
+  violates(name: ViolationName): boolean {
+    return this.model.violations.has(name);
+  }
+
+  /** The SyncUpdates view of the catalog, rebuilt when publish() has added revisions. */
+  index(): SyncIndex {
+    if (!this.#index || this.#index.size !== this.model.catalog.updates.length) {
+      this.#index = buildSyncIndex(this.model.catalog);
+    }
+    return this.#index;
+  }
+
+  parentsOf(u: CatalogUpdate): readonly CatalogUpdate[] {
+    return this.index().parents.get(u.revisionId) ?? NO_PARENTS;
+  }
+
+  /** Catalog version and LastChange clients are told about. Under 'stale-catalog-version' they stop
+   *  advancing at whatever the SUP last served before the violation was switched on. */
+  served(): ServedCatalog {
+    if (!this.violates('stale-catalog-version')) {
+      const { version, lastChange } = this.model.catalog;
+      if (version !== this.#served.version || lastChange !== this.#served.lastChange) {
+        this.#served = { version, lastChange };
+      }
+    }
+    return this.#served;
+  }
+
+  /** A new cookie for a client (GetCookie), valid for the configured lifetime in site minutes. */
+  issueCookie(clientId: string, anchor: number): WsusCookie {
+    const now = this.now();
+    const expiresAt = now + this.model.config.cookieLifetimeMinutes * 60_000;
+    this.cookiesIssued += 1;
+    return this.#seal({ clientId, issuedAt: now, expiresAt, anchor });
+  }
+
+  /** The NewCookie of SyncUpdates/GetFileLocations: same client and expiry (as real WSUS), new anchor. */
+  renewCookie(state: CookieState, anchor: number): WsusCookie {
+    return this.#seal({ ...state, anchor });
+  }
+
+  /** Opens a cookie a client sent: InvalidCookie when it is not ours, CookieExpired when it has expired. */
+  openCookie(cookie: WsusCookie): CookieState {
+    const state = this.sealer.openCookie(cookie.encryptedData);
+    if (!state) throw new SupFault('InvalidCookie', 'cookie');
+    if (state.expiresAt <= this.now() && !this.violates('cookie-never-expires')) {
+      throw new SupFault('CookieExpired', 'cookie');
+    }
+    return state;
+  }
+
+  requireRegistered(clientId: string): void {
+    if (this.violates('no-registration-check')) return;
+    if (!this.registrations.has(clientId)) throw new SupFault('RegistrationRequired', 'cookie');
+  }
+
+  countFault(code: string): void {
+    this.faultsIssued[code] = (this.faultsIssued[code] ?? 0) + 1;
+  }
+
+  #seal(state: CookieState): WsusCookie {
+    return {
+      expiration: formatWsusTime(state.expiresAt, 'wsus'),
+      encryptedData: this.sealer.sealCookie(state),
+    };
+  }
+}

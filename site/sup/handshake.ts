@@ -1,0 +1,91 @@
+// The handshake operations of a cold scan: GetConfig, GetAuthorizationCookie (SimpleAuth), GetCookie and
+// RegisterComputer ([MS-WUSP] §3.1.5.1–3.1.5.5).
+import {
+  buildWsusResponse,
+  formatWsusTime,
+  parseWsusTime,
+  type WsusRequestOf,
+} from '../../protocol/wsus/index.ts';
+import type { SupContext } from './context.ts';
+import { SupFault } from './replies.ts';
+
+/** [MS-WUSP] §1.1: ClientIdString is 1–255 characters of letters, digits and '-'. */
+const CLIENT_ID = /^[A-Za-z0-9-]{1,255}$/;
+
+/**
+ * GetConfig is what every client polls and what the site bench hammers (>10,000 req/s), so its body is
+ * built once per (LastChange, MaxExtendedUpdatesPerRequest) and reused as a Buffer.
+ */
+export class ConfigBody {
+  #key = '';
+  #body: Buffer = Buffer.alloc(0);
+
+  get(ctx: SupContext): Buffer {
+    const { lastChange } = ctx.served();
+    const { maxExtendedUpdatesPerRequest, hostName } = ctx.model.config;
+    const key = `${lastChange}|${maxExtendedUpdatesPerRequest}|${hostName}`;
+    if (key !== this.#key) {
+      const xml = buildWsusResponse({
+        operation: 'GetConfig',
+        lastChange: formatWsusTime(lastChange, 'wsus'),
+        isRegistrationRequired: true,
+        authPlugIns: [
+          { plugInId: 'SimpleTargeting', serviceUrl: 'SimpleAuthWebService/SimpleAuth.asmx', parameter: '' },
+        ],
+        properties: {
+          MaxExtendedUpdatesPerRequest: String(maxExtendedUpdatesPerRequest),
+          PackageServerShare: `\\\\${hostName}\\UpdateServicesPackages`,
+          ProtocolVersion: '3.2',
+          IsInventoryRequired: '0',
+          ClientReportingLevel: '2',
+        },
+      });
+      this.#body = Buffer.from(xml, 'utf8');
+      this.#key = key;
+    }
+    return this.#body;
+  }
+}
+
+export function getAuthorizationCookie(
+  ctx: SupContext,
+  req: WsusRequestOf<'GetAuthorizationCookie'>,
+): string {
+  // Real WSUS answers bad SimpleAuth input with InternalServerError (protocol-reference §1.5, App.B 50/51).
+  if (!CLIENT_ID.test(req.clientId)) throw new SupFault('InternalServerError', 'clientId');
+  if (req.dnsName.trim() === '') throw new SupFault('InternalServerError', 'dnsName');
+  const cookieData = ctx.sealer.sealAuth({
+    clientId: req.clientId.toLowerCase(),
+    dnsName: req.dnsName,
+    issuedAt: ctx.now(),
+  });
+  return buildWsusResponse({ operation: 'GetAuthorizationCookie', plugInId: 'SimpleTargeting', cookieData });
+}
+
+export function getCookie(ctx: SupContext, req: WsusRequestOf<'GetCookie'>): string {
+  const auth = req.authCookies.find((c) => c.plugInId === 'SimpleTargeting') ?? req.authCookies[0];
+  const state = auth ? ctx.sealer.openAuth(auth.cookieData) : undefined;
+  if (!state) throw new SupFault('InvalidAuthorizationCookie', 'authCookies');
+
+  // A client whose GetConfig answer predates the server's last change must fetch the config again.
+  let clientLastChange: number;
+  try {
+    clientLastChange = parseWsusTime(req.lastChange);
+  } catch {
+    throw new SupFault('InvalidParameters', 'lastChange');
+  }
+  if (clientLastChange + 1 < ctx.served().lastChange) throw new SupFault('ConfigChanged', 'lastChange');
+
+  // Keep the deployment anchor of a still-genuine old cookie (real WUA sends only its Expiration).
+  const old = req.oldCookie?.encryptedData ? ctx.sealer.openCookie(req.oldCookie.encryptedData) : undefined;
+  const anchor = old && old.clientId === state.clientId ? old.anchor : 0;
+  const cookie = ctx.issueCookie(state.clientId, anchor);
+  return buildWsusResponse({ operation: 'GetCookie', ...cookie });
+}
+
+export function registerComputer(ctx: SupContext, req: WsusRequestOf<'RegisterComputer'>): string {
+  const state = ctx.openCookie(req.cookie);
+  const info = req.computerInfo;
+  ctx.registrations.register(state.clientId, info.dnsName, info.osBuildNumber, ctx.now());
+  return buildWsusResponse({ operation: 'RegisterComputer' });
+}

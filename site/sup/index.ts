@@ -1,0 +1,164 @@
+// The SUP (WSUS) front-end of the reference site: routes by path and SOAPAction, applies the server rules
+// of protocol-reference §1.5 (registration, cookies, paging, limits, faults) and serves /Content on HTTP.
+// Never throws out of handle(): bad input gets the answer IIS/WSUS would give (SOAP fault or HTTP 4xx).
+import {
+  isWsusOperation,
+  operationFromSoapAction,
+  parseWsusRequest,
+  pathFor,
+  type WsusOperation,
+  WsusProtocolError,
+  type WsusRequest,
+} from '../../protocol/wsus/index.ts';
+import { XmlError } from '../../protocol/xml.ts';
+import type { SiteModel } from '../model.ts';
+import type { FrontEndHandler, SiteReply, SiteRequest } from '../types.ts';
+import { serveContent } from './content.ts';
+import { SupContext } from './context.ts';
+import { CookieSealer } from './cookies.ts';
+import { getExtendedUpdateInfo, getFileLocations, refreshCache } from './extended-info.ts';
+import { ConfigBody, getAuthorizationCookie, getCookie, registerComputer } from './handshake.ts';
+import { faultReply, httpError, SupFault, soapReply } from './replies.ts';
+import { reportEventBatch, startCategoryScan } from './reporting.ts';
+import { syncUpdates } from './sync-updates.ts';
+
+export interface SupSnapshot {
+  /** Computers registered (RegisterComputer). */
+  registrations: number;
+  /** Cookies handed out by GetCookie. */
+  cookiesIssued: number;
+  /** SOAP faults answered, by ErrorCode. */
+  faultsIssued: Record<string, number>;
+  /** ReportingEvents received through ReportEventBatch. */
+  eventsReported: number;
+  /** Catalog version currently served to clients (lags under 'stale-catalog-version'). */
+  servedCatalogVersion: number;
+}
+
+export interface SupFrontEnd extends FrontEndHandler {
+  snapshot(): SupSnapshot;
+}
+
+export interface SupOptions {
+  /** Secret for the cookie keys (default: random per front-end, so cookies of another site are invalid). */
+  cookieSecret?: Buffer;
+}
+
+/** Lower-case service path -> the operations it answers. */
+const SERVICE_PATHS = new Set([
+  '/clientwebservice/client.asmx',
+  '/simpleauthwebservice/simpleauth.asmx',
+  '/reportingwebservice/reportingwebservice.asmx',
+]);
+
+export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): SupFrontEnd {
+  const ctx = new SupContext(model, new CookieSealer(options.cookieSecret));
+  const configBody = new ConfigBody();
+  const wrongShape = () => ctx.violates('wrong-fault-shape');
+
+  function fault(code: SupFault['errorCode'], message: string, method: WsusOperation | string): SiteReply {
+    ctx.countFault(code);
+    return faultReply(code, message, method, wrongShape());
+  }
+
+  function dispatch(req: WsusRequest, site: SiteRequest): SiteReply {
+    switch (req.operation) {
+      case 'GetConfig':
+        return soapReply(configBody.get(ctx));
+      case 'GetAuthorizationCookie':
+        return soapReply(getAuthorizationCookie(ctx, req));
+      case 'GetCookie':
+        return soapReply(getCookie(ctx, req));
+      case 'RegisterComputer':
+        return soapReply(registerComputer(ctx, req));
+      case 'SyncUpdates':
+        return soapReply(syncUpdates(ctx, req));
+      case 'GetExtendedUpdateInfo':
+        return soapReply(getExtendedUpdateInfo(ctx, req, site));
+      case 'GetFileLocations':
+        return soapReply(getFileLocations(ctx, req, site));
+      case 'RefreshCache':
+        return soapReply(refreshCache(ctx, req));
+      case 'StartCategoryScan':
+        return soapReply(startCategoryScan(ctx, req));
+      case 'ReportEventBatch':
+        return soapReply(reportEventBatch(ctx, req));
+    }
+  }
+
+  function handleSoap(site: SiteRequest): SiteReply {
+    if (site.method !== 'POST') return httpError(405, { allow: 'POST' });
+    const rawAction = headerText(site.headers.soapaction);
+    const actionOp = rawAction === undefined ? undefined : operationFromSoapAction(rawAction);
+    const method = actionOp ?? rawAction ?? '';
+    let req: WsusRequest;
+    try {
+      req = parseWsusRequest(site.body.toString('utf8'), rawAction);
+    } catch (err) {
+      // Well-formed but wrong values are the client's parameters (real WSUS: InvalidParameters, as in the
+      // wsus-m0/000141 capture); anything else is a request the service could not read.
+      if (err instanceof WsusProtocolError && (err.kind === 'shape' || err.kind === 'value')) {
+        return fault('InvalidParameters', err.message, method);
+      }
+      if (err instanceof WsusProtocolError || err instanceof XmlError) {
+        return fault('InternalServerError', err.message, method);
+      }
+      return fault('InternalServerError', 'request could not be read', method);
+    }
+    // Each service answers only its own operations (ASMX dispatches per .asmx file).
+    if (pathFor(req.operation).toLowerCase() !== site.url.pathname.toLowerCase()) {
+      return fault(
+        'InternalServerError',
+        `${req.operation} is not an operation of ${site.url.pathname}`,
+        method,
+      );
+    }
+    try {
+      return dispatch(req, site);
+    } catch (err) {
+      if (err instanceof SupFault) return fault(err.errorCode, err.message, req.operation);
+      return fault('InternalServerError', 'internal error', req.operation);
+    }
+  }
+
+  return {
+    frontEnd: 'sup',
+
+    operationOf(site: SiteRequest): string {
+      const path = site.url.pathname.toLowerCase();
+      if (path.startsWith('/content/')) return 'Content';
+      const action = headerText(site.headers.soapaction);
+      return (action !== undefined && operationFromSoapAction(action)) || 'Unknown';
+    },
+
+    handle(site: SiteRequest): SiteReply {
+      try {
+        const path = site.url.pathname.toLowerCase();
+        if (path.startsWith('/content/')) return serveContent(ctx, site);
+        if (!SERVICE_PATHS.has(path)) return httpError(404);
+        return handleSoap(site);
+      } catch {
+        return fault('InternalServerError', 'internal error', '');
+      }
+    },
+
+    busyReply(operation: string): SiteReply {
+      // buildWsusFault echoes a known operation as its quoted SOAPAction, like the real server's Method.
+      return fault('ServerBusy', 'ServerBusy', isWsusOperation(operation) ? operation : '');
+    },
+
+    snapshot(): SupSnapshot {
+      return {
+        registrations: ctx.registrations.size,
+        cookiesIssued: ctx.cookiesIssued,
+        faultsIssued: { ...ctx.faultsIssued },
+        eventsReported: ctx.eventsReported,
+        servedCatalogVersion: ctx.served().version,
+      };
+    },
+  };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

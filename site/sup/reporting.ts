@@ -1,0 +1,26 @@
+// ReportEventBatch (reporting web service) and StartCategoryScan (client web service, no cookie).
+import { buildWsusResponse, type WsusRequestOf } from '../../protocol/wsus/index.ts';
+import type { SupContext } from './context.ts';
+
+export function reportEventBatch(ctx: SupContext, req: WsusRequestOf<'ReportEventBatch'>): string {
+  // The reporting service checks the cookie only; events of unregistered clients are still accepted.
+  ctx.openCookie(req.cookie);
+  ctx.eventsReported += req.events.length;
+  return buildWsusResponse({ operation: 'ReportEventBatch', result: true });
+}
+
+export function startCategoryScan(ctx: SupContext, req: WsusRequestOf<'StartCategoryScan'>): string {
+  const preferredCategoryIds: string[] = [];
+  const requestedCategoryIdsInError: string[] = [];
+  for (const { categoryId } of req.requestedCategories) {
+    const u = ctx.model.catalog.byUpdateId(categoryId);
+    if (u && u.kind === 'category') preferredCategoryIds.push(categoryId);
+    else requestedCategoryIdsInError.push(categoryId);
+  }
+  return buildWsusResponse({
+    operation: 'StartCategoryScan',
+    preferredCategoryIds,
+    requestedCategoryIdsInError:
+      requestedCategoryIdsInError.length > 0 ? requestedCategoryIdsInError : undefined,
+  });
+}

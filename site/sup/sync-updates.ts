@@ -1,0 +1,85 @@
+// SyncUpdates: the software pass (paged NewUpdates, OutOfScopeRevisionIDs, ChangedUpdates) and the driver
+// pass (SkipSoftwareSync=true with a SystemSpec), over the pure computations in sync.ts.
+import {
+  buildWsusResponse,
+  formatWsusDate,
+  formatWsusTime,
+  type UpdateInfo,
+  type WsusRequestOf,
+} from '../../protocol/wsus/index.ts';
+import type { CatalogUpdate } from '../catalog/types.ts';
+import type { SupContext } from './context.ts';
+import { SupFault } from './replies.ts';
+import { computeDriverSync, computeSoftwareSync } from './sync.ts';
+
+export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>): string {
+  const state = ctx.openCookie(req.cookie);
+  ctx.requireRegistered(state.clientId);
+  const now = ctx.now();
+  const served = ctx.served();
+  const index = ctx.index();
+  const installedNonLeaf = req.installedNonLeafUpdateIds ?? [];
+
+  if (req.skipSoftwareSync) {
+    const hardwareIds: string[] = [];
+    for (const device of req.systemSpec ?? [])
+      hardwareIds.push(...device.hardwareIds, ...(device.compatibleIds ?? []));
+    const drivers = computeDriverSync(index, {
+      hardwareIds,
+      cachedDriverIds: req.cachedDriverIds ?? [],
+      installedNonLeaf,
+      maxCatalogVersion: served.version,
+    });
+    return buildWsusResponse({
+      operation: 'SyncUpdates',
+      newUpdates: drivers.newUpdates.map((u) => updateInfo(ctx, u, now)),
+      outOfScopeRevisionIds: [],
+      changedUpdates: [],
+      truncated: false,
+      newCookie: ctx.renewCookie(state, state.anchor),
+      driverSyncNotNeeded: drivers.driverSyncNotNeeded,
+    });
+  }
+
+  // [MS-WUSP] §3.1.5.7: a SystemSpec belongs to the driver pass only.
+  if (req.systemSpec !== undefined) throw new SupFault('InvalidParameters', 'parameters.SystemSpec');
+
+  const result = computeSoftwareSync(index, {
+    installedNonLeaf,
+    otherCached: req.otherCachedUpdateIds ?? [],
+    pageSize: ctx.violates('no-paging') ? Number.POSITIVE_INFINITY : ctx.model.config.syncPageSize,
+    ignoreCache: ctx.violates('full-resync-every-scan'),
+    maxCatalogVersion: served.version,
+    changedSinceAnchor: (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now),
+  });
+  const anchor = Math.max(state.anchor, ctx.deployments.anchor(now));
+  return buildWsusResponse({
+    operation: 'SyncUpdates',
+    newUpdates: result.newUpdates.map((u) => updateInfo(ctx, u, now)),
+    outOfScopeRevisionIds: result.outOfScopeRevisionIds,
+    changedUpdates: result.changedUpdates.map((u) => updateInfo(ctx, u, now)),
+    truncated: result.truncated,
+    newCookie: ctx.renewCookie(state, anchor),
+    driverSyncNotNeeded: index.drivers.length === 0,
+  });
+}
+
+/** UpdateInfo of a revision: its deployment as this client should see it and its Core fragment. */
+export function updateInfo(ctx: SupContext, u: CatalogUpdate, now: number): UpdateInfo {
+  const view = ctx.deployments.view(u, ctx.parentsOf(u), now, ctx.model.catalog.lastChange);
+  return {
+    id: u.revisionId,
+    deployment: {
+      id: view.id,
+      action: view.action,
+      deadline: view.deadline === undefined ? undefined : formatWsusTime(view.deadline, 'wsus'),
+      isAssigned: view.isAssigned,
+      lastChangeTime: formatWsusDate(view.lastChange),
+      autoSelect: 0,
+      autoDownload: 0,
+      supersedenceBehavior: 0,
+    },
+    isLeaf: u.isLeaf,
+    xml: u.coreXml,
+  };
+}

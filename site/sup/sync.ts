@@ -1,0 +1,92 @@
+// The SyncUpdates server computation ([MS-WUSP] §3.1.5.7, protocol-reference §1.5) as pure functions over
+// revision-id sets:
+//   Needed   = catalog revisions whose prerequisites are all in InstalledNonLeafUpdateIDs
+//   Cached   = InstalledNonLeafUpdateIDs ∪ OtherCachedUpdateIDs
+//   New      = Needed − Cached, served one tier at a time (categories, detectoids, bundles, packages) in
+//              pages of at most pageSize, Truncated while more of Needed − Cached remains
+//   OutOfScope = Cached − Needed
+//   Changed  = Needed ∩ Cached whose deployment changed after the cookie's anchor
+import type { CatalogUpdate } from '../catalog/types.ts';
+import { prerequisitesMet, type SyncIndex, TIER } from './sync-index.ts';
+
+export interface SoftwareSyncInput {
+  installedNonLeaf: readonly number[];
+  otherCached: readonly number[];
+  /** NewUpdates per response; Infinity serves every eligible revision at once. */
+  pageSize: number;
+  /** Treat the client as having nothing cached (the 'full-resync-every-scan' violation). */
+  ignoreCache: boolean;
+  /** Serve only revisions published in catalog versions up to this one. */
+  maxCatalogVersion: number;
+  /** True when the deployment state of this revision changed after the client's anchor. */
+  changedSinceAnchor: (u: CatalogUpdate) => boolean;
+}
+
+export interface SoftwareSyncResult {
+  newUpdates: CatalogUpdate[];
+  outOfScopeRevisionIds: number[];
+  changedUpdates: CatalogUpdate[];
+  truncated: boolean;
+}
+
+export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput): SoftwareSyncResult {
+  const installed = new Set(input.installedNonLeaf);
+  const cached = new Set(input.installedNonLeaf);
+  for (const id of input.otherCached) cached.add(id);
+
+  const needed = new Set<number>();
+  const fresh: CatalogUpdate[] = [];
+  const changedUpdates: CatalogUpdate[] = [];
+  for (const u of index.software) {
+    if (u.catalogVersion > input.maxCatalogVersion || !prerequisitesMet(u, installed)) continue;
+    needed.add(u.revisionId);
+    if (input.ignoreCache || !cached.has(u.revisionId)) fresh.push(u);
+    else if (input.changedSinceAnchor(u)) changedUpdates.push(u);
+  }
+
+  // `fresh` is in serving order already; serve the lowest tier present, one page of it.
+  const newUpdates: CatalogUpdate[] = [];
+  if (fresh.length > 0) {
+    const tier = TIER[fresh[0]!.kind];
+    const unpaged = input.pageSize === Number.POSITIVE_INFINITY;
+    for (const u of fresh) {
+      if (newUpdates.length >= input.pageSize) break;
+      if (!unpaged && TIER[u.kind] !== tier) break;
+      newUpdates.push(u);
+    }
+  }
+
+  const outOfScopeRevisionIds: number[] = [];
+  for (const id of cached) if (!needed.has(id)) outOfScopeRevisionIds.push(id);
+
+  return { newUpdates, outOfScopeRevisionIds, changedUpdates, truncated: fresh.length > newUpdates.length };
+}
+
+export interface DriverSyncInput {
+  /** Every HardwareID of every SystemSpec device. */
+  hardwareIds: readonly string[];
+  cachedDriverIds: readonly number[];
+  installedNonLeaf: readonly number[];
+  maxCatalogVersion: number;
+}
+
+export interface DriverSyncResult {
+  newUpdates: CatalogUpdate[];
+  /** Nothing in the catalog matches any device: the client can skip driver work. */
+  driverSyncNotNeeded: boolean;
+}
+
+export function computeDriverSync(index: SyncIndex, input: DriverSyncInput): DriverSyncResult {
+  const installed = new Set(input.installedNonLeaf);
+  const cached = new Set(input.cachedDriverIds);
+  const matched = new Map<number, CatalogUpdate>();
+  for (const hwid of input.hardwareIds) {
+    for (const d of index.driversByHardwareId.get(hwid.toUpperCase()) ?? []) {
+      if (d.catalogVersion <= input.maxCatalogVersion && prerequisitesMet(d, installed))
+        matched.set(d.revisionId, d);
+    }
+  }
+  const newUpdates = [...matched.values()].filter((d) => !cached.has(d.revisionId));
+  newUpdates.sort((a, b) => a.revisionId - b.revisionId);
+  return { newUpdates, driverSyncNotNeeded: matched.size === 0 };
+}
