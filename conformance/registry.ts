@@ -1,9 +1,26 @@
 // Every conformance check, in the order they run. Order matters only for speed (cheap probes first);
 // each check creates its own clients and does not rely on what an earlier check left behind.
 import type { ConformanceCheck } from './check.ts';
+import { cookieExpiryCheck } from './checks/cookie-expiry.ts';
+import { deltaScanCheck } from './checks/delta-scan.ts';
+import { extendedLimitCheck } from './checks/extended-limit.ts';
+import { faultShapeCheck } from './checks/fault-shape.ts';
+import { invalidCookieCheck } from './checks/invalid-cookie.ts';
+import { pagingCheck } from './checks/paging.ts';
+import { registrationCheck } from './checks/registration.ts';
+import { supPortsCheck } from './checks/sup-ports.ts';
 import { OptionError } from './target.ts';
 
-export const ALL_CHECKS: readonly ConformanceCheck[] = [];
+export const ALL_CHECKS: readonly ConformanceCheck[] = [
+  supPortsCheck,
+  invalidCookieCheck,
+  registrationCheck,
+  cookieExpiryCheck,
+  extendedLimitCheck,
+  faultShapeCheck,
+  pagingCheck,
+  deltaScanCheck,
+];
 
 /** Picks the checks named by --only (all when empty), in registry order; unknown ids are an OptionError. */
 export function selectChecks(only: readonly string[] | undefined): ConformanceCheck[] {

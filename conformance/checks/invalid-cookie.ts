@@ -1,0 +1,38 @@
+// W-COOKIE: a cookie the server did not issue gets InvalidCookie, and the documented recovery (GetConfig,
+// GetAuthorizationCookie, GetCookie, then the call again) succeeds.
+import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
+import { type CheckContext, required } from '../context.ts';
+import { faultMismatch } from '../probes/expect-fault.ts';
+import { responseOf } from '../probes/wsus-exchange.ts';
+import { WsusProbe } from '../probes/wsus-probe.ts';
+
+async function run(ctx: CheckContext): Promise<CheckOutcome> {
+  const probe = new WsusProbe(ctx.http, required(ctx, 'sup'));
+  await probe.handshake();
+  const garbage = {
+    expiration: probe.cookie!.expiration,
+    encryptedData: Buffer.from('patchstorm conformance: not a cookie this server issued').toString('base64'),
+  };
+  const ex = await probe.syncUpdates(garbage);
+  const mismatch = faultMismatch(ex, 'InvalidCookie');
+  if (mismatch) return fail(`a garbage cookie was not refused: ${mismatch}`);
+
+  await probe.handshake(false);
+  const retried = await probe.syncUpdates();
+  if (!retried.response) {
+    return fail(
+      `after the documented InvalidCookie recovery (GetConfig, GetAuthorizationCookie, GetCookie) SyncUpdates still fails: ` +
+        `${retried.fault?.errorCode ?? retried.fault?.rawErrorCode} (HTTP ${retried.status})`,
+    );
+  }
+  responseOf(retried);
+  return pass('a garbage cookie gets InvalidCookie and the documented recovery works');
+}
+
+export const invalidCookieCheck: ConformanceCheck = {
+  id: 'wsus-invalid-cookie',
+  title: 'A cookie the server did not issue gets InvalidCookie; recovery by a new handshake',
+  rules: ['W-COOKIE'],
+  needs: ['sup'],
+  run,
+};
