@@ -1,6 +1,6 @@
 // generateCatalog: the reference site's update catalog, deterministic from a seed.
 //
-// Size: the default (1,400 leaf packages over 6 OS builds, ~2,700 revisions) is tuned so that one client's
+// Size: the default (1,050 leaf packages over 6 OS builds, ~1,950 revisions) is tuned so that one client's
 // cold scan moves about 5 MB of metadata (behaviour.md W-COLD); `leafUpdates` scales it. Generation builds
 // every Core and LocalizedProperties fragment up front (cheap string work, well under a second) but leaves
 // file hashes and Extended fragments to first use (see content.ts), so starting a site stays fast.
@@ -11,7 +11,7 @@ import type { Catalog } from './types.ts';
 
 export interface GenerateCatalogOptions {
   seed: number | string;
-  /** Leaf packages (the updates that carry files) in the initial catalog. Default 1,400. */
+  /** Leaf packages (the updates that carry files) in the initial catalog. Default 1,050. */
   leafUpdates?: number;
   /** OS builds served (each gets a detectoid). Default: DEFAULT_BUILDS. */
   builds?: readonly number[];
@@ -23,7 +23,7 @@ export interface GenerateCatalogOptions {
   drivers?: number;
 }
 
-export const DEFAULT_LEAF_UPDATES = 1400;
+export const DEFAULT_LEAF_UPDATES = 1050;
 export const DEFAULT_FILE_SIZES: FileSizeRange = { min: 200_000, max: 2_500_000 };
 
 export function generateCatalog(options: GenerateCatalogOptions): Catalog {

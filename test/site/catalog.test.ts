@@ -32,7 +32,7 @@ describe('generateCatalog', () => {
     const c = generateCatalog({ seed: 1, now: NOW });
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(1000);
-    expect(byKind(c, 'leaf')).toHaveLength(1400);
+    expect(byKind(c, 'leaf')).toHaveLength(1050);
     expect(byKind(c, 'category').map((u) => u.title)).toEqual(
       expect.arrayContaining([
         'Windows 11',
