@@ -23,7 +23,7 @@ import { BAD_REQUEST, INTERNAL_ERROR, NOT_FOUND, SERVICE_UNAVAILABLE } from './h
 import { contentLocationReply, type SupUrls, wsusLocationReply } from './locations.ts';
 import type { PolicyCatalog } from './policies.ts';
 import type { RegistrationTable } from './registrations.ts';
-import { relayStateReport } from './state-messages.ts';
+import { RelayPayloadError, relayStateReport } from './state-messages.ts';
 
 export interface CcmContext {
   model: SiteModel;
@@ -52,6 +52,10 @@ export function handleCcmPost(ctx: CcmContext, req: SiteRequest): SiteReply {
     // A well-framed message whose payload is not what the endpoint expects: the endpoint fails it.
     if (err instanceof MpProtocolError || err instanceof XmlError) {
       ctx.refuse(`payload-${err.kind}`);
+      return INTERNAL_ERROR;
+    }
+    if (err instanceof RelayPayloadError) {
+      ctx.refuse('payload-not-a-report');
       return INTERNAL_ERROR;
     }
     throw err;
@@ -104,7 +108,10 @@ function dispatch(ctx: CcmContext, req: SiteRequest, endpoint: MpEndpoint, post:
     }
     case MpEndpoint.Relay: {
       // The real relay answers at once; 'busy' exists only under the 'reject-when-backlogged' violation.
-      return relayStateReport(ctx.states, post.body) === 'busy' ? SERVICE_UNAVAILABLE : ACCEPTED;
+      const contentType = String(req.headers['content-type'] ?? '');
+      return relayStateReport(ctx.states, post.body, contentType, req.body) === 'busy'
+        ? SERVICE_UNAVAILABLE
+        : ACCEPTED;
     }
   }
 }

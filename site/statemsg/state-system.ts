@@ -6,7 +6,7 @@ import { ComplianceStore } from './compliance.ts';
 import { StateMessageInbox } from './inbox.ts';
 import { type ProcessorOptions, StateMessageProcessor } from './processor.ts';
 import { SerialTracker } from './serials.ts';
-import type { ComplianceCounts, InboundReport } from './types.ts';
+import type { ComplianceCounts, DeferredReport, InboundReport } from './types.ts';
 
 /** How many client ids a snapshot lists by name (the count is always exact). */
 const LISTED_RESYNC_CLIENTS = 100;
@@ -39,6 +39,10 @@ export interface BacklogSnapshot {
   resyncClientIds: string[];
   /** Reports refused with 503 ('reject-when-backlogged' violation only). */
   rejectedReports: number;
+  /** Reports that failed to parse when the processor reached them, and the messages they announced
+   *  (accepted = processed + depth + corruptMessages, unless a violation loses reports). */
+  corruptReports: number;
+  corruptMessages: number;
 }
 
 export interface ComplianceSnapshot {
@@ -77,7 +81,7 @@ export class StateSystem {
   }
 
   /** O(1): queue the report (the MP answers the post at once). */
-  accept(report: InboundReport): AcceptVerdict {
+  accept(report: InboundReport | DeferredReport): AcceptVerdict {
     const { violations, clock } = this.#model;
     const opts = this.processor.options;
     if (violations.has('reject-when-backlogged') && this.inbox.depthMessages > opts.backlogRejectThreshold) {
@@ -95,7 +99,7 @@ export class StateSystem {
   }
 
   backlog(): BacklogSnapshot {
-    this.processor.catchUp();
+    this.processor.step();
     const now = this.#model.clock.now();
     const oldest = this.inbox.oldestAcceptedAt();
     const resync = this.serials.clientsNeedingResync(
@@ -120,12 +124,14 @@ export class StateSystem {
       resyncClients: resync.length,
       resyncClientIds: resync.slice(0, LISTED_RESYNC_CLIENTS),
       rejectedReports: this.#rejected,
+      corruptReports: this.inbox.corruptReports,
+      corruptMessages: this.inbox.corruptMessages,
     };
   }
 
   /** Compliance for every software update of the catalog (leaf and bundle) and any other reported id. */
   complianceSnapshot(): ComplianceSnapshot {
-    this.processor.catchUp();
+    this.processor.step();
     const perUpdate: Record<string, ComplianceCounts> = {};
     const overall: ComplianceCounts = { required: 0, notRequired: 0, installed: 0, unknown: 0 };
     const add = (updateId: string) => {

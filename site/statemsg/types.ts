@@ -26,6 +26,18 @@ export interface InboundReport {
   messages: readonly InboundMessage[];
 }
 
+/**
+ * A report kept in its wire form until the processor reaches it, like the .SMX file MP_Relay drops for
+ * StateSys: accepting costs no XML parse, and a waiting report holds only its compressed bytes.
+ */
+export interface DeferredReport {
+  clientId: string;
+  /** Messages the report carries, counted when it was accepted. */
+  messageCount: number;
+  /** Parses the report; throws for a corrupt one (which the processor sets aside, counted). */
+  load(): readonly InboundMessage[];
+}
+
 /** Compliance counts for one update or summed over all of them. */
 export interface ComplianceCounts {
   required: number;

@@ -332,6 +332,20 @@ describe('state messages', () => {
     expect(f.compliance().perUpdate['bbbbbbbb-0000-4000-8000-000000000003']!.required).toBe(1);
   });
 
+  it('keeps a report unparsed until processing: a corrupt one is accepted, then counted as corrupt', async () => {
+    const m = model();
+    const f = mp(m);
+    const corrupt = report(1, 3).replace('SerialNumber="2"', 'SerialNumber="two"');
+    expect((await call(f, ccm(Endpoints.Relay, corrupt))).status).toBe(200);
+    expect((await call(f, ccm(Endpoints.Relay, report(4, 3)))).status).toBe(200);
+    expect(f.backlog()).toMatchObject({ depth: 6, accepted: 6 });
+    m.clock.advance(60_000);
+    expect(f.backlog()).toMatchObject({ depth: 0, processed: 3, corruptReports: 1, corruptMessages: 3 });
+    const notAReport = await call(f, ccm(Endpoints.Relay, '<Inventory/>'));
+    expect(notAReport.status).toBe(500);
+    expect(f.snapshot().refused['payload-not-a-report']).toBe(1);
+  });
+
   it("answers 503 over the threshold only under 'reject-when-backlogged'", async () => {
     const strict = mp(model(['reject-when-backlogged']), { backlogRejectThreshold: 50 });
     const normal = mp(model(), { backlogRejectThreshold: 50 });

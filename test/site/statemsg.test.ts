@@ -246,3 +246,65 @@ describe('violations at accept', () => {
     expect(burst(3, 100).map((r) => normal.accept(r))).toEqual(['accepted', 'accepted', 'accepted']);
   });
 });
+
+describe('deferred reports', () => {
+  it('parses a report only when the processor reaches it and sets a corrupt one aside, counted', () => {
+    const m = model();
+    const s = system(m);
+    let loads = 0;
+    s.accept({
+      clientId: 'GUID:a',
+      messageCount: 3,
+      load: () => {
+        loads += 1;
+        return [msg(1), msg(2), msg(3)];
+      },
+    });
+    s.accept({
+      clientId: 'GUID:b',
+      messageCount: 5,
+      load: () => {
+        throw new Error('garbage');
+      },
+    });
+    // The raw count was off by one: the parse is authoritative and the totals follow it.
+    s.accept({ clientId: 'GUID:c', messageCount: 2, load: () => [msg(1)] });
+    expect(loads).toBe(0);
+    expect(s.backlog()).toMatchObject({ depth: 10, accepted: 10 });
+    m.clock.advance(4); // 2 records: only the first report has been opened
+    expect(loads).toBe(1);
+    expect(s.backlog()).toMatchObject({ depth: 8, processed: 2, corruptReports: 0 });
+    m.clock.advance(60_000);
+    expect(loads).toBe(1);
+    expect(s.backlog()).toMatchObject({
+      depth: 0,
+      processed: 4,
+      accepted: 9,
+      corruptReports: 1,
+      corruptMessages: 5,
+    });
+    expect(s.compliance.stateOf('GUID:c', U1)).toBe('required');
+  });
+});
+
+describe('bounded work per step', () => {
+  it('stops a real-clock step after its wall budget and says so in processed per minute', async () => {
+    const clock = new SiteClock({ mode: 'real', speed: 1_000, start: T0 });
+    const m = { ...model(), clock };
+    const s = system(m, { tickMs: 100 });
+    const slowLoad = (serial: number) => () => {
+      const until = performance.now() + 0.1; // a report that takes 0.1 ms to parse
+      while (performance.now() < until) {}
+      return [msg(serial)];
+    };
+    for (let i = 1; i <= 3_000; i++) s.accept({ clientId: 'GUID:a', messageCount: 1, load: slowLoad(i) });
+    await new Promise((r) => setTimeout(r, 50)); // 50 s of site time: 25,000 records allowed
+    const started = performance.now();
+    const done = s.processor.step();
+    const wallMs = performance.now() - started;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(3_000);
+    expect(wallMs).toBeLessThan(100); // 50 ms bound + at most one 128-record chunk
+    expect(s.backlog().depth).toBeGreaterThan(0);
+  });
+});
