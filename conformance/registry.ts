@@ -8,7 +8,9 @@ import { faultShapeCheck } from './checks/fault-shape.ts';
 import { invalidCookieCheck } from './checks/invalid-cookie.ts';
 import { pagingCheck } from './checks/paging.ts';
 import { registrationCheck } from './checks/registration.ts';
+import { stateMessagesCheck } from './checks/state-messages.ts';
 import { supPortsCheck } from './checks/sup-ports.ts';
+import { contentCheck } from './checks/content.ts';
 import { OptionError } from './target.ts';
 
 export const ALL_CHECKS: readonly ConformanceCheck[] = [
@@ -20,6 +22,8 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   faultShapeCheck,
   pagingCheck,
   deltaScanCheck,
+  contentCheck,
+  stateMessagesCheck,
 ];
 
 /** Picks the checks named by --only (all when empty), in registry order; unknown ids are an OptionError. */
