@@ -64,6 +64,12 @@ describe('SUP GetConfig', () => {
     expect(config.properties.MaxExtendedUpdatesPerRequest).toBe('50');
     expect(config.properties.ProtocolVersion).toBe('3.2');
 
+    // The hot path (the site bench runs >10,000 GetConfig/s through the whole stack): a few µs each.
+    const hot = soapRequest({ operation: 'GetConfig', protocolVersion: '2.90' });
+    const t0 = performance.now();
+    for (let i = 0; i < 2000; i++) t.sup.handle(hot);
+    expect(performance.now() - t0).toBeLessThan(200);
+
     t.catalog.publish(3, T0 + 1000);
     const after = await call(t.sup, { operation: 'GetConfig', protocolVersion: '2.90' });
     expect(Date.parse(after.lastChange)).toBe(T0 + 1000);
