@@ -9,6 +9,8 @@ import { invalidCookieCheck } from './checks/invalid-cookie.ts';
 import { pagingCheck } from './checks/paging.ts';
 import { registrationCheck } from './checks/registration.ts';
 import { stateMessagesCheck } from './checks/state-messages.ts';
+import { catalogVersionCheck } from './checks/catalog-version.ts';
+import { backlogCheck } from './checks/backlog.ts';
 import { supPortsCheck } from './checks/sup-ports.ts';
 import { contentCheck } from './checks/content.ts';
 import { OptionError } from './target.ts';
@@ -24,6 +26,8 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   deltaScanCheck,
   contentCheck,
   stateMessagesCheck,
+  backlogCheck,
+  catalogVersionCheck,
 ];
 
 /** Picks the checks named by --only (all when empty), in registry order; unknown ids are an OptionError. */

@@ -1,0 +1,110 @@
+// M-BACKLOG: a burst of state messages above the site's processing rate forms a backlog. The MP keeps
+// accepting (or pushes back explicitly with 503 + Retry-After, which this client honours and retries);
+// while messages wait, compliance shows Unknown for their clients; the backlog drains at the site's
+// rate; and in the end every accepted message is loaded. A burst comes from many clients, each with
+// one report about the same fresh updates, so per-update compliance counts clients directly.
+import { randomUUID } from 'node:crypto';
+import { type CheckOutcome, type ConformanceCheck, fail, pass, skip } from '../check.ts';
+import { type CheckContext, observerOf, required } from '../context.ts';
+import { advanceSiteClock, siteNow } from '../probes/site-clock.ts';
+import { detectionMessage, newReportSender, postStateReport } from '../probes/state-report.ts';
+import { drainBacklog, readBacklog, readCompliance } from '../probes/state-system.ts';
+
+const PER_REPORT = 100;
+/** Burst size: twice a minute of processing, within bounds that keep the check to seconds. */
+const MIN_BURST = 1_000;
+const MAX_BURST = 60_000;
+const MAX_RETRIES = 5;
+
+async function run(ctx: CheckContext): Promise<CheckOutcome> {
+  const observer = observerOf(ctx);
+  const mp = required(ctx, 'mp');
+  const before = await readBacklog(observer);
+  const rate = before.capacityPerMinute;
+  if (!(rate > 0)) return fail(`the observer reports a processing capacity of ${rate} messages per minute`);
+  const burst = Math.min(MAX_BURST, Math.max(MIN_BURST, 2 * rate));
+  const clients = Math.ceil(burst / PER_REPORT);
+  const updates = Array.from({ length: PER_REPORT }, () => randomUUID());
+  const now = await siteNow(observer);
+
+  const refusals: string[] = [];
+  let backPressure = 0;
+  for (let c = 0; c < clients; c++) {
+    const sender = newReportSender();
+    const messages = updates.map((u, i) => detectionMessage(i + 1, u, now));
+    for (let attempt = 0; ; attempt++) {
+      const res = await postStateReport(ctx.http, mp, sender, messages, now);
+      if (res.status === 200) break;
+      const retryAfter = Number(res.headers['retry-after']);
+      if (res.status === 503 && Number.isFinite(retryAfter) && attempt < MAX_RETRIES) {
+        // Explicit back-pressure: honour it (in site time) and send the same report again.
+        backPressure += 1;
+        await advanceSiteClock(observer, Math.max(1, retryAfter) * 1000);
+        continue;
+      }
+      const depth = (await readBacklog(observer)).depth;
+      refusals.push(
+        `report ${c + 1} refused with HTTP ${res.status}${res.status === 503 ? ' without Retry-After' : ''} at backlog depth ${depth}`,
+      );
+      break;
+    }
+  }
+  const built = await readBacklog(observer);
+  const waiting = await readCompliance(observer, updates.slice(0, 1));
+  const known = waiting.get(updates[0]!)!;
+  const details = [
+    `capacity ${rate} messages/min; burst of ${clients} reports × ${PER_REPORT} = ${clients * PER_REPORT} messages`,
+    `after the burst: depth ${built.depth}, accepted +${built.accepted - before.accepted}` +
+      (backPressure ? `, ${backPressure} explicit back-pressure answers honoured` : ''),
+    `while waiting, update ${updates[0]}: ${known.required} Required, ${known.unknown} Unknown`,
+  ];
+  if (refusals.length > 0) {
+    return fail(
+      `the MP refused state messages while backlogged (${refusals.length} of ${clients} reports; ${refusals[0]}): ` +
+        'it must keep accepting and queue them, or push back with Retry-After',
+      details,
+    );
+  }
+  if (built.depth === 0) {
+    return skip('the burst did not form a backlog (the site processed it as fast as it arrived)', details);
+  }
+  const problems: string[] = [];
+  if (known.required >= clients) {
+    problems.push(
+      `compliance already counts all ${clients} clients while ${built.depth} messages wait (expected Unknown for waiting clients)`,
+    );
+  }
+
+  await advanceSiteClock(observer, 60_000);
+  const minute = await readBacklog(observer);
+  const drained = minute.processed - built.processed;
+  details.push(`one site minute later: ${drained} processed, depth ${minute.depth}`);
+  if (drained <= 0) problems.push('the backlog did not drain at all in a site minute');
+  else if (drained > rate * 1.05 + 1)
+    problems.push(`${drained} messages processed in one minute, above the stated capacity of ${rate}`);
+
+  const after = await drainBacklog(observer, 24 * 60);
+  const final = (await readCompliance(observer, updates)).values();
+  const lost = [...final].reduce((n, c) => n + Math.max(0, clients - c.required), 0);
+  details.push(`after draining: depth ${after.depth}, processed +${after.processed - before.processed}`);
+  if (after.depth > 0)
+    problems.push(`the backlog did not drain within a day of site time (depth ${after.depth})`);
+  if (lost > 0) {
+    problems.push(
+      `${lost} of ${clients * PER_REPORT} accepted messages never reached compliance: the site lost state messages`,
+    );
+  }
+  if (problems.length > 0) return fail(problems.join('; '), details);
+  return pass(
+    `a ${clients * PER_REPORT}-message burst was accepted, showed Unknown while waiting, drained at ≤ ${rate}/min and lost nothing`,
+    details,
+  );
+}
+
+export const backlogCheck: ConformanceCheck = {
+  id: 'state-backlog',
+  title: 'State-message backlog: accepted while backlogged, Unknown while waiting, drains, nothing lost',
+  rules: ['M-BACKLOG', 'M-BULK'],
+  needs: ['mp', 'observer', 'clock'],
+  run,
+};
