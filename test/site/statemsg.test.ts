@@ -300,13 +300,11 @@ describe('bounded work per step', () => {
     };
     for (let i = 1; i <= 3_000; i++) s.accept({ clientId: 'GUID:a', messageCount: 1, load: slowLoad(i) });
     await new Promise((r) => setTimeout(r, 50)); // 50 s of site time: 25,000 records allowed
-    const started = performance.now();
     const done = s.processor.catchUp(20);
-    const wallMs = performance.now() - started;
-    expect(done).toBeGreaterThan(0);
-    expect(done).toBeLessThan(3_000);
-    // 20 ms bound + at most one 128-record chunk (13 ms), with room for a descheduled process.
-    expect(wallMs).toBeLessThan(150);
+    // Each record costs >= 0.1 ms, so the 20 ms bound is crossed within the second 128-record chunk
+    // (wall-clock assertions would be flaky on a loaded machine; the record count is not).
+    expect(done).toBeGreaterThanOrEqual(128);
+    expect(done).toBeLessThanOrEqual(256);
     expect(s.inbox.depthMessages).toBe(3_000 - done);
   });
 });
