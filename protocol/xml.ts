@@ -44,7 +44,8 @@ export interface ParseOptions {
 /** Parses an XML document into plain objects (namespace prefixes removed). */
 export function parseXml(text: string, options: ParseOptions = {}): XmlNode {
   const max = options.maxChars ?? MAX_XML_CHARS;
-  if (text.length > max) throw new XmlError(`XML document of ${text.length} chars exceeds ${max}`, 'too-large');
+  if (text.length > max)
+    throw new XmlError(`XML document of ${text.length} chars exceeds ${max}`, 'too-large');
   if (/<!DOCTYPE/i.test(text)) throw new XmlError('XML with a DOCTYPE is refused', 'doctype');
   const arrays = options.arrays;
   const p = arrays
@@ -56,11 +57,18 @@ export function parseXml(text: string, options: ParseOptions = {}): XmlNode {
   } catch (err) {
     throw new XmlError(`malformed XML: ${(err as Error).message}`, 'malformed');
   }
-  if (parsed === null || typeof parsed !== 'object') throw new XmlError('XML has no root element', 'malformed');
+  if (parsed === null || typeof parsed !== 'object')
+    throw new XmlError('XML has no root element', 'malformed');
   return parsed as XmlNode;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** Escapes text for element content or attribute values. */
 export function escapeXml(text: string): string {

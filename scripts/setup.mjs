@@ -36,10 +36,13 @@ function aptInstallMissing() {
   if (missing.length === 0) return;
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
   console.log(`[setup] installing Debian packages: ${missing.join(' ')}`);
-  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`, {
-    stdio: 'inherit',
-    shell: '/bin/sh',
-  });
+  execSync(
+    `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`,
+    {
+      stdio: 'inherit',
+      shell: '/bin/sh',
+    },
+  );
 }
 
 npmInstallIfStale();

@@ -59,7 +59,8 @@ export class HttpClient {
     body?: Uint8Array | string,
   ): Promise<HttpResponse> {
     const u = new URL(url);
-    const bodyLength = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const bodyLength =
+      body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     let bytesOut = method.length + u.pathname.length + u.search.length + 12 + bodyLength;
     for (const [k, v] of Object.entries(headers)) bytesOut += k.length + v.length + 4;
     try {
@@ -100,9 +101,15 @@ export function classify(err: unknown): HttpFailure {
     return new HttpFailure(message, 'timeout', err);
   }
   if (code === 'ECONNREFUSED') return new HttpFailure(message, 'refused', err);
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || err instanceof errors.SocketError) {
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    err instanceof errors.SocketError
+  ) {
     return new HttpFailure(message, 'reset', err);
   }
-  if (/CERT|SSL|TLS|self.signed|certificate/i.test(code + message)) return new HttpFailure(message, 'tls', err);
+  if (/CERT|SSL|TLS|self.signed|certificate/i.test(code + message))
+    return new HttpFailure(message, 'tls', err);
   return new HttpFailure(message, 'other', err);
 }
