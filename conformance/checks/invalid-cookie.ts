@@ -3,7 +3,7 @@
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import { type CheckContext, required } from '../context.ts';
 import { faultMismatch } from '../probes/expect-fault.ts';
-import { responseOf } from '../probes/wsus-exchange.ts';
+import { responseOf, WsusReplyError } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
@@ -13,7 +13,13 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     expiration: probe.cookie!.expiration,
     encryptedData: Buffer.from('patchstorm conformance: not a cookie this server issued').toString('base64'),
   };
-  const ex = await probe.syncUpdates(garbage);
+  let ex: Awaited<ReturnType<WsusProbe['syncUpdates']>>;
+  try {
+    ex = await probe.syncUpdates(garbage);
+  } catch (err) {
+    if (!(err instanceof WsusReplyError)) throw err;
+    return fail(`a garbage cookie did not get the InvalidCookie fault clients recover from: ${err.message}`);
+  }
   const mismatch = faultMismatch(ex, 'InvalidCookie');
   if (mismatch) return fail(`a garbage cookie was not refused: ${mismatch}`);
 
