@@ -44,12 +44,14 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   const aggregator = new MetricsAggregator(wallNow(), virtualStart);
 
   let end: { kind: RunEnd; reason?: string } | undefined;
+  let endedAt = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
   const endRun = (kind: RunEnd, reason?: string) => {
     if (end) return;
+    endedAt = Date.now();
     end = reason === undefined ? { kind } : { kind, reason };
     finish();
   };
@@ -72,12 +74,16 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
       aggregator,
       end: end!,
       startedAt,
+      endedAt,
       virtualStart,
       virtualEnd: virtualStart,
       workers: 0,
     });
   }
   const clock = swarm.clock;
+  // Rates count from the moment the shards started, not from before their (slow) module loading.
+  const loadStartedAt = Date.now();
+  aggregator.startAt(clock.wallNow());
   const progress = out
     ? new ProgressSink({
         out,
@@ -140,7 +146,8 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     out,
     aggregator,
     end: end!,
-    startedAt,
+    startedAt: loadStartedAt,
+    endedAt,
     virtualStart,
     virtualEnd: Math.min(clock.now(), virtualEnd),
     workers: swarm.workers,
@@ -152,7 +159,9 @@ async function report(r: {
   out: RunOptions['out'];
   aggregator: MetricsAggregator;
   end: { kind: RunEnd; reason?: string };
+  /** Wall epoch ms the load started and ended (the end signal, before the drain). */
   startedAt: number;
+  endedAt: number;
   virtualStart: number;
   virtualEnd: number;
   workers: number;
@@ -166,7 +175,7 @@ async function report(r: {
       workers: r.workers,
       speed: options.speed,
       startedAt: r.startedAt,
-      endedAt: Date.now(),
+      endedAt: r.endedAt,
       virtualStart: r.virtualStart,
       virtualEnd: r.virtualEnd,
       end: end.kind,

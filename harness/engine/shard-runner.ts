@@ -141,14 +141,21 @@ export class ShardRunner {
   };
 
   #arm(): void {
-    if (this.#stopping) return;
+    // An immediate turn is already coming, and it re-arms when it is done.
+    if (this.#stopping || this.#immediate !== undefined) return;
     const next = this.heap.peekKey();
     if (next === Number.POSITIVE_INFINITY || next >= this.#armedAt) return;
-    this.#disarm();
     const { clock } = this.#o;
-    const delay = Math.min(MAX_SLEEP_MS, Math.max(0, clock.toWall(next) - clock.wallNow()));
+    const delay = clock.toWall(next) - clock.wallNow();
+    this.#disarm();
+    if (delay < 1) {
+      // Timers can't wait less than 1 ms: at high rates the next client is always this close, so
+      // turn again right after pending I/O instead of adding a timer's worth of lateness.
+      this.#immediate = setImmediate(this.#loop);
+      return;
+    }
     this.#armedAt = next;
-    this.#timer = setTimeout(this.#loop, delay);
+    this.#timer = setTimeout(this.#loop, Math.min(MAX_SLEEP_MS, delay));
   }
 
   #disarm(): void {

@@ -65,11 +65,17 @@ interface ShardGauges {
 
 class Accumulators {
   readonly ops = new Map<string, OperationAccumulator>();
-  readonly lateness = newHistogram();
+  readonly lateness: Histogram;
+
+  constructor(readonly kind: 'interval' | 'total') {
+    this.lateness = newHistogram(kind);
+  }
+
   readonly skipped = new Map<string, number>();
   sent = 0;
 
-  add(delta: MetricsDelta): void {
+  /** `decoded`: histograms already decoded from this delta (decode once, add to interval and total). */
+  add(delta: MetricsDelta, decoded: ReadonlyMap<string, Histogram>): void {
     for (const [name, d] of Object.entries(delta.operations)) {
       let acc = this.ops.get(name);
       if (!acc) {
@@ -88,9 +94,9 @@ class Accumulators {
       acc.bytesIn += d.bytesIn;
       acc.bytesOut += d.bytesOut;
       for (const [kind, n] of Object.entries(d.errors)) acc.errors.set(kind, (acc.errors.get(kind) ?? 0) + n);
-      if (d.latency) acc.latency.add(decodeHistogram(d.latency));
+      if (d.latency) acc.latency.add(decoded.get(d.latency) ?? decodeHistogram(d.latency));
     }
-    if (delta.lateness) this.lateness.add(decodeHistogram(delta.lateness));
+    if (delta.lateness) this.lateness.add(decoded.get(delta.lateness) ?? decodeHistogram(delta.lateness));
     this.sent += delta.sent;
     for (const [reason, n] of Object.entries(delta.skipped))
       this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + n);
@@ -112,9 +118,11 @@ class Accumulators {
 }
 
 export class MetricsAggregator {
-  readonly #interval = new Accumulators();
-  readonly #total = new Accumulators();
+  readonly #interval = new Accumulators('interval');
+  readonly #total = new Accumulators('total');
   readonly #shards = new Map<number, ShardGauges>();
+  /** Scratch histogram for the interval's all-operations p95, reused every tick. */
+  readonly #allOperations = newHistogram();
   readonly #lastSeq = new Map<number, number>();
   #lostDeltas = 0;
   #lastTickWall: number;
@@ -129,12 +137,21 @@ export class MetricsAggregator {
     this.#lastVirtual = startVirtual;
   }
 
+  /** The load started at `wallTime` (after workers loaded): the first interval's rates count from here. */
+  startAt(wallTime: number): void {
+    this.#lastTickWall = wallTime;
+  }
+
   add(delta: MetricsDelta): void {
     const last = this.#lastSeq.get(delta.shard);
     if (last !== undefined && delta.seq > last + 1) this.#lostDeltas += delta.seq - last - 1;
     this.#lastSeq.set(delta.shard, delta.seq);
-    this.#interval.add(delta);
-    this.#total.add(delta);
+    const decoded = new Map<string, Histogram>();
+    for (const d of Object.values(delta.operations))
+      if (d.latency) decoded.set(d.latency, decodeHistogram(d.latency));
+    if (delta.lateness) decoded.set(delta.lateness, decodeHistogram(delta.lateness));
+    this.#interval.add(delta, decoded);
+    this.#total.add(delta, decoded);
     this.#shards.set(delta.shard, {
       inFlight: delta.inFlight,
       activeClients: delta.activeClients,
@@ -156,7 +173,8 @@ export class MetricsAggregator {
     const elapsedMs = Math.max(1, wallTime - this.#lastTickWall);
     this.#lastTickWall = wallTime;
     const perSecond = (n: number) => (n * 1000) / elapsedMs;
-    const all = newHistogram();
+    const all = this.#allOperations;
+    all.reset();
     let requests = 0;
     let errors = 0;
     let bytesIn = 0;
