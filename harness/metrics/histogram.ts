@@ -5,8 +5,8 @@
 //   in a long run; the JS one is synchronous and garbage-collected;
 // - Int32 buckets in workers, not packed: recording is a plain array increment, where the packed
 //   array walks an index on every record and every merge (it showed up at several % of a worker's
-//   and the coordinator's CPU in profiles). The cost is memory: ~90 KB per histogram for 1 µs..1 h
-//   at 3 digits, a fixed ~2 MB per worker for every operation, the same for any run length;
+//   and the coordinator's CPU in profiles). The cost is memory: ~93 KB per histogram for 1 µs..1 h
+//   at 3 digits, a fixed ~2 MB per worker with every operation in use, the same for any run length;
 // - Float64 buckets for run totals on the coordinator, so no bucket can overflow in a days-long run.
 import {
   build,
