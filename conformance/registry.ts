@@ -12,6 +12,8 @@ import { stateMessagesCheck } from './checks/state-messages.ts';
 import { catalogVersionCheck } from './checks/catalog-version.ts';
 import { backlogCheck } from './checks/backlog.ts';
 import { supPortsCheck } from './checks/sup-ports.ts';
+import { scanTtlCheck } from './checks/scan-ttl.ts';
+import { forcedRescanCheck } from './checks/forced-rescan.ts';
 import { contentCheck } from './checks/content.ts';
 import { OptionError } from './target.ts';
 
@@ -24,6 +26,8 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   faultShapeCheck,
   pagingCheck,
   deltaScanCheck,
+  scanTtlCheck,
+  forcedRescanCheck,
   contentCheck,
   stateMessagesCheck,
   backlogCheck,

@@ -13,7 +13,11 @@ const CASES: { violation: string; fails: Record<string, RegExp> }[] = [
   },
   {
     violation: 'full-resync-every-scan',
-    fails: { 'wsus-delta-scan': /ignores the client cache.*full resync/ },
+    fails: {
+      'wsus-delta-scan': /ignores the client cache.*full resync/,
+      'scan-ttl': /kept resending revisions the client lists as cached.*full resync/,
+      'forced-rescan': /kept resending revisions the client lists as cached.*full resync/,
+    },
   },
   {
     violation: 'stale-catalog-version',
