@@ -114,4 +114,30 @@ describe('patchstorm conformance (in process)', () => {
     }
     expect(out.join('\n')).toMatch(/SKIP {2}wsus-cookie-expiry .*\n.*no observer API/);
   });
+
+  it('fails sup-ports on ephemeral ports only when --expect-standard-ports asks for 8530/8531', async () => {
+    const site = await startTestSite();
+    const t = site.target;
+    const base = {
+      sup: t.sup!.origin,
+      supHttps: t.supHttps!.origin,
+      mp: t.mp!.origin,
+      ca: t.caFile,
+      only: ['sup-ports'],
+    };
+    const lenient = captured();
+    const strict = captured();
+    try {
+      expect(await runConformanceCli(base, lenient.io)).toBe(EXIT_OK);
+      expect(await runConformanceCli({ ...base, expectStandardPorts: true }, strict.io)).toBe(
+        EXIT_CHECK_FAILED,
+      );
+    } finally {
+      await site.stop();
+    }
+    expect(lenient.out.join('\n')).toContain('are not the WSUS defaults 8530/8531 (informational');
+    expect(strict.out.join('\n')).toMatch(
+      /FAIL {2}sup-ports[^\n]*\n.*are not the WSUS defaults 8530\/8531 \(--expect-standard-ports\)/,
+    );
+  });
 });
