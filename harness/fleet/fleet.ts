@@ -18,6 +18,12 @@ export interface FleetOptions {
   catalog?: FleetCatalog;
   from: number;
   to: number;
+  /**
+   * Distance between the indices this slice holds: from, from + stride, ... < to (default 1). The
+   * engine stripes clients over worker shards (global = local * shards + shard), so a shard's clients
+   * are every `shards`-th index, not a contiguous range.
+   */
+  stride?: number;
 }
 
 export class Fleet implements FleetContext {
@@ -25,13 +31,18 @@ export class Fleet implements FleetContext {
   readonly catalog: FleetCatalog;
   readonly from: number;
   readonly to: number;
+  readonly stride: number;
   readonly counters: FleetCounters = emptyCounters();
   readonly #clients: ClientState[];
 
   constructor(options: FleetOptions) {
     const { config, from, to } = options;
+    const stride = options.stride ?? 1;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from) {
       throw new RangeError(`fleet slice [${from}, ${to}) must be whole numbers with 0 <= from <= to`);
+    }
+    if (!Number.isInteger(stride) || stride < 1) {
+      throw new RangeError(`fleet slice stride ${stride} must be a whole number >= 1`);
     }
     this.config = config;
     this.catalog = options.catalog ?? new FleetCatalog(config.machines.length);
@@ -42,8 +53,11 @@ export class Fleet implements FleetContext {
     }
     this.from = from;
     this.to = to;
-    this.#clients = new Array(to - from);
-    for (let i = from; i < to; i++) this.#clients[i - from] = createClient(config, this.catalog, i);
+    this.stride = stride;
+    this.#clients = new Array(Math.ceil((to - from) / stride));
+    for (let k = 0; k < this.#clients.length; k++) {
+      this.#clients[k] = createClient(config, this.catalog, from + k * stride);
+    }
   }
 
   get size(): number {
@@ -52,8 +66,13 @@ export class Fleet implements FleetContext {
 
   /** The record of client `index` (read it, don't write it). */
   client(index: number): ClientState {
-    const c = this.#clients[index - this.from];
-    if (!c) throw new RangeError(`client ${index} is outside this slice [${this.from}, ${this.to})`);
+    const offset = index - this.from;
+    const c = offset % this.stride === 0 ? this.#clients[offset / this.stride] : undefined;
+    if (!c) {
+      throw new RangeError(
+        `client ${index} is outside this slice [${this.from}, ${this.to}) step ${this.stride}`,
+      );
+    }
     return c;
   }
 
