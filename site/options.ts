@@ -16,6 +16,8 @@ export interface StartSiteOptions extends Partial<SiteConfig> {
     /** Leaf updates in the generated catalog (sizes the cold-scan volume). */
     leafUpdates?: number;
     builds?: number[];
+    /** Update file sizes, bytes (log-uniform); small files keep big fleets' downloads affordable. */
+    fileSizes?: { min: number; max: number };
   };
   processor?: ProcessorOptions;
   violations?: readonly string[];
@@ -86,13 +88,22 @@ const catalogSchema = z
     seed: z.number().int().min(0).max(0xffffffff).optional(),
     leafUpdates: z.number().int().min(1).max(100_000).optional(),
     builds: z.array(z.number().int().positive()).min(1).optional(),
+    fileSizes: z
+      .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
+      .refine((f) => f.min <= f.max, { message: 'expected min <= max' })
+      .optional(),
   })
   .optional();
 
 export interface ResolvedSiteOptions {
   config: SiteConfig;
   clock: ClockOptions;
-  catalog: { seed: number; leafUpdates?: number; builds?: number[] };
+  catalog: {
+    seed: number;
+    leafUpdates?: number;
+    builds?: number[];
+    fileSizes?: { min: number; max: number };
+  };
   processor: ProcessorOptions;
   violations: ViolationName[];
   faults?: FaultConfigInput;

@@ -52,6 +52,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
     seed: resolved.catalog.seed,
     leafUpdates: resolved.catalog.leafUpdates,
     builds: resolved.catalog.builds,
+    fileSizes: resolved.catalog.fileSizes,
     now: clock.now(),
   });
   const model: SiteModel = {

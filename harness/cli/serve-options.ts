@@ -31,6 +31,12 @@ export interface ServeFlags {
   manualClock?: boolean;
   seed?: string;
   catalogSize?: string;
+  builds?: string;
+  fileSizeMin?: string;
+  fileSizeMax?: string;
+  loaderThreads?: string;
+  recordsPerMinute?: string;
+  stopOnStdinEnd?: boolean;
   cert?: string;
   key?: string;
   ca?: string;
@@ -111,7 +117,13 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
   }
   if (flags.manualClock) options.clock = { mode: 'manual' };
 
-  if (flags.seed !== undefined || flags.catalogSize !== undefined) {
+  if (
+    flags.seed !== undefined ||
+    flags.catalogSize !== undefined ||
+    flags.builds !== undefined ||
+    flags.fileSizeMin !== undefined ||
+    flags.fileSizeMax !== undefined
+  ) {
     options.catalog = {
       seed:
         flags.seed === undefined ? undefined : integer('--seed', flags.seed, 0, 0xffffffff, 'a catalog seed'),
@@ -119,6 +131,41 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
         flags.catalogSize === undefined
           ? undefined
           : integer('--catalog-size', flags.catalogSize, 1, 100_000, 'the number of leaf updates'),
+    };
+    if (flags.builds !== undefined) {
+      options.catalog.builds = flags.builds
+        .split(',')
+        .map((b) => integer('--builds', b.trim(), 1, 999_999, 'comma-separated OS build numbers'));
+    }
+    if (flags.fileSizeMin !== undefined || flags.fileSizeMax !== undefined) {
+      const bytes = (option: string, v: string) => integer(option, v, 1, 2 ** 31 - 1, 'a file size in bytes');
+      const min = flags.fileSizeMin === undefined ? 200_000 : bytes('--file-size-min', flags.fileSizeMin);
+      const max =
+        flags.fileSizeMax === undefined
+          ? Math.max(min, 2_500_000)
+          : bytes('--file-size-max', flags.fileSizeMax);
+      if (min > max) {
+        throw new OptionError('--file-size-min', String(min), `expected at most --file-size-max (${max})`);
+      }
+      options.catalog.fileSizes = { min, max };
+    }
+  }
+  if (flags.loaderThreads !== undefined || flags.recordsPerMinute !== undefined) {
+    options.processor = {
+      ...(flags.loaderThreads === undefined
+        ? {}
+        : { loaderThreads: integer('--loader-threads', flags.loaderThreads, 1, 64, 'loader threads') }),
+      ...(flags.recordsPerMinute === undefined
+        ? {}
+        : {
+            recordsPerMinutePerLoader: integer(
+              '--records-per-minute',
+              flags.recordsPerMinute,
+              1,
+              100_000_000,
+              'state messages per loader thread per site minute',
+            ),
+          }),
     };
   }
 

@@ -8,43 +8,61 @@ import { OptionError, parseServeFlags, type ServeFlags } from './serve-options.t
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function serveCommand(): Command {
-  return new Command('serve')
-    .description(
-      'Run the reference ConfigMgr site: SUP (WSUS web services + content), MP (with a co-located DP) and the ' +
-        'observer API, until Ctrl-C.',
-    )
-    .option(
-      '--bind <addr>',
-      'address the SUP/MP/DP listeners bind (the observer is always 127.0.0.1)',
-      '127.0.0.1',
-    )
-    .option('--host-name <name>', 'host name the site calls itself (URLs, certificate)', 'localhost')
-    .option('--site-code <code>', 'ConfigMgr site code', 'PS1')
-    .option('--sup-http-port <n>', 'SUP HTTP port (web services + content), 0 = any free port', '8530')
-    .option('--sup-https-port <n>', 'SUP HTTPS port (web services only)', '8531')
-    .option('--mp-http-port <n>', 'MP and DP HTTP port (stands in for 80)', '8080')
-    .option('--mp-https-port <n>', 'MP and DP HTTPS port (stands in for 443)', '8443')
-    .option('--observer-port <n>', 'observer JSON API port (loopback only)', '8090')
-    .option('--speed <x>', 'site seconds per wall second (e.g. 60: an hour a minute)')
-    .option('--manual-clock', 'site time moves only through POST /api/clock/advance')
-    .option('--seed <s>', 'catalog seed')
-    .option('--catalog-size <n>', 'leaf updates in the generated catalog')
-    .option(
-      '--cert <file>',
-      'server certificate PEM (with --key and --ca; default: generate a CA and a certificate)',
-    )
-    .option('--key <file>', 'server private key PEM')
-    .option('--ca <file>', 'CA certificate PEM the server certificate chains to')
-    .option('--cert-dir <dir>', 'where generated PEM files are written (default: a temp dir removed at exit)')
-    .option('--violation <name>', 'switch on a protocol violation (repeatable)', collect)
-    .option('--faults <file>', 'fault-injection rules (JSON, same shape as PUT /api/faults)')
-    .exitOverride((err: CommanderError) => {
-      // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.
-      if (err.exitCode !== 0) process.exit(EXIT_INVALID_INPUT);
-    })
-    .action(async (flags: ServeFlags) => {
-      process.exitCode = await runServe(flags);
-    });
+  return (
+    new Command('serve')
+      .description(
+        'Run the reference ConfigMgr site: SUP (WSUS web services + content), MP (with a co-located DP) and the ' +
+          'observer API, until Ctrl-C.',
+      )
+      .option(
+        '--bind <addr>',
+        'address the SUP/MP/DP listeners bind (the observer is always 127.0.0.1)',
+        '127.0.0.1',
+      )
+      .option('--host-name <name>', 'host name the site calls itself (URLs, certificate)', 'localhost')
+      .option('--site-code <code>', 'ConfigMgr site code', 'PS1')
+      .option('--sup-http-port <n>', 'SUP HTTP port (web services + content), 0 = any free port', '8530')
+      .option('--sup-https-port <n>', 'SUP HTTPS port (web services only)', '8531')
+      .option('--mp-http-port <n>', 'MP and DP HTTP port (stands in for 80)', '8080')
+      .option('--mp-https-port <n>', 'MP and DP HTTPS port (stands in for 443)', '8443')
+      .option('--observer-port <n>', 'observer JSON API port (loopback only)', '8090')
+      .option('--speed <x>', 'site seconds per wall second (e.g. 60: an hour a minute)')
+      .option('--manual-clock', 'site time moves only through POST /api/clock/advance')
+      .option('--seed <s>', 'catalog seed')
+      .option('--catalog-size <n>', 'leaf updates in the generated catalog')
+      // Used by `patchstorm run` for its embedded site: catalog and processor settings of the profile.
+      .option('--builds <list>', 'OS build numbers the catalog serves, comma-separated (e.g. 22631,26100)')
+      .option('--file-size-min <bytes>', 'smallest update file in the catalog (default 200000)')
+      .option('--file-size-max <bytes>', 'largest update file in the catalog (default 2500000)')
+      .option('--loader-threads <n>', 'state-message loader threads (default 4)')
+      .option(
+        '--records-per-minute <n>',
+        'state messages each loader thread processes per site minute (default 7500)',
+      )
+      .option(
+        '--stop-on-stdin-end',
+        'also stop when standard input closes (the parent that started the site is gone)',
+      )
+      .option(
+        '--cert <file>',
+        'server certificate PEM (with --key and --ca; default: generate a CA and a certificate)',
+      )
+      .option('--key <file>', 'server private key PEM')
+      .option('--ca <file>', 'CA certificate PEM the server certificate chains to')
+      .option(
+        '--cert-dir <dir>',
+        'where generated PEM files are written (default: a temp dir removed at exit)',
+      )
+      .option('--violation <name>', 'switch on a protocol violation (repeatable)', collect)
+      .option('--faults <file>', 'fault-injection rules (JSON, same shape as PUT /api/faults)')
+      .exitOverride((err: CommanderError) => {
+        // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.
+        if (err.exitCode !== 0) process.exit(EXIT_INVALID_INPUT);
+      })
+      .action(async (flags: ServeFlags) => {
+        process.exitCode = await runServe(flags);
+      })
+  );
 }
 
 /** Starts the site, prints where it is, waits for a signal, stops. Returns the exit code. */
@@ -65,9 +83,15 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   }
   for (const line of describeSite(site)) console.log(line);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    if (flags.stopOnStdinEnd) {
+      // A parent (`patchstorm run`) holds our stdin open; if it dies without stopping us, we stop.
+      process.stdin.once('end', () => resolve('stdin closed'));
+      process.stdin.once('error', () => resolve('stdin closed'));
+      process.stdin.resume();
+    }
   });
   console.log(`${signal}: stopping`);
   await site.stop();
