@@ -127,6 +127,26 @@ const site = z
     supNodes: z.int().min(1).max(16).default(1),
     managementPoints: z.int().min(1).max(15).default(1),
     distributionPoints: z.int().min(1).max(250).default(1),
+    /** Embedded reference site only (`patchstorm run` without --mp): the generated catalog. Added for the
+     *  run command: content downloads of a big fleet stay affordable with small files. */
+    catalog: z
+      .strictObject({
+        /** Leaf updates (default 1,050: a ~5 MB cold scan, behaviour.md W-COLD). */
+        leafUpdates: z.int().min(1).max(100_000).optional(),
+        /** Update file sizes in bytes, log-uniform (default 200 KB .. 2.5 MB, behaviour.md D-DP). */
+        fileSizes: z
+          .strictObject({ min: z.int().min(1), max: z.int().min(1) })
+          .refine((f) => f.min <= f.max, { message: 'expected min <= max', path: ['min'] })
+          .optional(),
+      })
+      .optional(),
+    /** Embedded reference site only: state-message processing capacity (behaviour.md M-BACKLOG). */
+    processor: z
+      .strictObject({
+        loaderThreads: z.int().min(1).max(64).optional(),
+        recordsPerMinutePerLoader: z.int().min(1).max(100_000_000).optional(),
+      })
+      .optional(),
   })
   .default({ supNodes: 1, managementPoints: 1, distributionPoints: 1 });
 
