@@ -2,7 +2,8 @@
 // UTF-16 XML: `<Policy>` → `<PolicyRule>` → `<PolicyAction PolicyActionType="WMI-XML">` → instances.
 // The class and property names follow the client's WMI policy classes (CCM_SoftwareUpdatesClientConfig,
 // CCM_Scheduler_ScheduledMessage, CCM_UpdateSource, CCM_UpdateCIAssignment); SupUrls and the
-// AssignedCIs form are this project's simplification ("faithful enough", protocol-reference §2.4).
+// AssignedCIs form are this project's simplification ("faithful enough", protocol-reference §2.4), and so is
+// carrying the deployed CIs' content (CCM_UpdateCIContent, below) in the assignment body.
 import { utf8Decode, utf16leDecode, utf16leEncode } from '../bytes.ts';
 import { type XmlNode, list } from '../xml.ts';
 import { formatDmtf, parseDmtf } from './dmtf.ts';
@@ -15,7 +16,7 @@ import {
   propValue,
   propertyMap,
 } from './wmi-xml.ts';
-import { attr, intOf, parseRoot, reqAttr } from './xml-read.ts';
+import { attr, intOf, optChild, parseRoot, reqAttr } from './xml-read.ts';
 import { el } from './xml-write.ts';
 
 /** Identity of a policy body (same values as its PolicyAssignment). */
@@ -46,6 +47,23 @@ export interface UpdateSourcePolicy {
   supUrls: string[];
 }
 
+/**
+ * One content file of a deployed update, as the client learns it from the update's CI definition:
+ * the DP content id to ask the MP's location manager for (protocol-reference §3.2 step 1), the file
+ * name under that content, and the size and SHA-1 the download is verified against (step 3).
+ */
+export interface DeploymentContent {
+  /** The deployed update (CI) this content belongs to, as listed in `updateIds` (a bundle lists its
+   *  bundled packages' files under its own id). */
+  updateId: string;
+  /** DP content id (a GUID): `/SMS_DP_SMSPKG$/<contentId>/<fileName>`. */
+  contentId: string;
+  fileName: string;
+  size: number;
+  /** SHA-1 of the file, hex, upper case. */
+  sha1: string;
+}
+
 /** One software-update deployment (CI assignment). Times in epoch ms. */
 export interface DeploymentPolicy {
   assignmentId: string;
@@ -54,6 +72,9 @@ export interface DeploymentPolicy {
   kind: 'required' | 'available';
   startTime: number;
   deadline?: number;
+  /** Content of the deployed updates (absent when the body carries none). On the wire: one
+   *  `CCM_UpdateCIContent` instance per CI, grouped by CI in first-appearance order. */
+  contents?: DeploymentContent[];
 }
 
 export type PolicyBody =
@@ -149,7 +170,75 @@ export function buildDeploymentPolicy(meta: PolicyMeta, p: DeploymentPolicy): st
     date('StartTime', p.startTime),
   ];
   if (p.deadline !== undefined) properties.push(date('EnforcementDeadline', p.deadline));
-  return policyXml(meta, 'SoftwareUpdates', [{ className: 'CCM_UpdateCIAssignment', properties }]);
+  return policyXml(meta, 'SoftwareUpdates', [
+    { className: 'CCM_UpdateCIAssignment', properties },
+    ...contentInstances(p.contents ?? []),
+  ]);
+}
+
+// Content of the deployed CIs. A real client reads it from the CI documents (SDM `<Content
+// ContentId Version><FileContent Name Hash HashAlgorithm="SHA1" Size/></Content>`); this project
+// carries the same elements in the assignment body, one `CCM_UpdateCIContent` instance per CI whose
+// `Contents` array holds one `<Content>` element per file (the AssignedCIs form: XML text in a
+// string property).
+const CONTENT_CLASS = 'CCM_UpdateCIContent';
+
+function contentInstances(contents: DeploymentContent[]): WmiInstance[] {
+  const byCi = new Map<string, DeploymentContent[]>();
+  for (const c of contents) byCi.set(c.updateId, [...(byCi.get(c.updateId) ?? []), c]);
+  return [...byCi].map(([updateId, files]) => ({
+    className: CONTENT_CLASS,
+    properties: [
+      str('CI_ID', `SUM_${updateId}`),
+      {
+        name: 'Contents',
+        type: CimType.String,
+        values: files.map((f) =>
+          el(
+            'Content',
+            [
+              ['ContentId', f.contentId],
+              ['Version', 1],
+            ],
+            el('FileContent', [
+              ['Name', f.fileName],
+              ['Hash', f.sha1],
+              ['HashAlgorithm', 'SHA1'],
+              ['Size', f.size],
+            ]),
+          ),
+        ),
+      },
+    ],
+  }));
+}
+
+function parseContentInstance(instance: WmiInstance): DeploymentContent[] {
+  const props = propertyMap(instance);
+  const ci = propValue(props, 'CI_ID', instance.className);
+  const updateId = ci.replace(/^SUM_/, '');
+  return (props.get('Contents') ?? []).map((text) => {
+    const content = parseRoot(text, 'Content');
+    const file = optChild(content, 'FileContent');
+    const where = `${instance.className} ${ci} Content`;
+    const algorithm = attr(file, 'HashAlgorithm') ?? 'SHA1';
+    if (algorithm.toUpperCase() !== 'SHA1') {
+      throw new MpProtocolError(`${where}: hash algorithm ${algorithm}, expected SHA1`, 'value');
+    }
+    const sha1 = reqAttr(file, 'Hash', `${where}/FileContent`);
+    if (!/^[0-9a-fA-F]{40}$/.test(sha1)) {
+      throw new MpProtocolError(`${where}: SHA-1 ${JSON.stringify(sha1)} is not 40 hex digits`, 'value');
+    }
+    const size = intOf(reqAttr(file, 'Size', `${where}/FileContent`), `${where}/FileContent@Size`);
+    if (size < 0) throw new MpProtocolError(`${where}: negative size ${size}`, 'value');
+    return {
+      updateId,
+      contentId: reqAttr(content, 'ContentId', where),
+      fileName: reqAttr(file, 'Name', `${where}/FileContent`),
+      size,
+      sha1: sha1.toUpperCase(),
+    };
+  });
 }
 
 function parseSumSettings(instances: Map<string, WmiInstance[]>): SumSettingsPolicy {
@@ -189,7 +278,7 @@ function parseUpdateSource(instance: WmiInstance): UpdateSourcePolicy {
   };
 }
 
-function parseDeployment(instance: WmiInstance): DeploymentPolicy {
+function parseDeployment(instance: WmiInstance, contentOf: WmiInstance[]): DeploymentPolicy {
   const props = propertyMap(instance);
   const action = propValue(props, 'AssignmentAction', instance.className);
   const updateIds = (props.get('AssignedCIs') ?? []).map((ci) => {
@@ -207,6 +296,7 @@ function parseDeployment(instance: WmiInstance): DeploymentPolicy {
   if (name !== undefined) p.assignmentName = name;
   const deadline = props.get('EnforcementDeadline')?.[0];
   if (deadline !== undefined) p.deadline = parseDmtf(deadline);
+  if (contentOf.length > 0) p.contents = contentOf.flatMap(parseContentInstance);
   return p;
 }
 
@@ -238,7 +328,10 @@ export function parsePolicyBody(xml: string): PolicyBody {
   const source = first('CCM_UpdateSource');
   if (source) return { kind: 'update-source', meta, policy: parseUpdateSource(source) };
   const assignment = first('CCM_UpdateCIAssignment');
-  if (assignment) return { kind: 'deployment', meta, policy: parseDeployment(assignment) };
+  if (assignment) {
+    const contents = instances.get(CONTENT_CLASS) ?? [];
+    return { kind: 'deployment', meta, policy: parseDeployment(assignment, contents) };
+  }
   throw new MpProtocolError(`policy ${meta.policyId} carries no software-updates instance`, 'shape');
 }
 

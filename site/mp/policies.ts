@@ -7,6 +7,7 @@ import {
   buildDeploymentPolicy,
   buildSumSettingsPolicy,
   buildUpdateSourcePolicy,
+  type DeploymentContent,
   encodePolicyBody,
   type PolicyAssignment,
   type PolicyMeta,
@@ -14,6 +15,7 @@ import {
   policyLocationUrl,
   type SumSettingsPolicy,
 } from '../../protocol/mp/index.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { Deployment } from '../deployments.ts';
 import type { SiteModel } from '../model.ts';
 
@@ -104,6 +106,7 @@ export class PolicyCatalog {
         kind: d.kind,
         startTime: d.startTime,
         deadline: d.deadline,
+        contents: deploymentContents(this.#model.catalog, d.updateIds),
       });
       return document(meta, 'SoftwareUpdates', xml);
     });
@@ -116,6 +119,39 @@ export class PolicyCatalog {
     this.#cache.set(policyId, [key, doc]);
     return doc;
   }
+}
+
+/**
+ * The content a client downloads for these deployed updates (behaviour.md D-DP): a leaf's own files; a
+ * bundle's content is its bundled leafs' files, listed under the bundle's id (the deployed CI). Updates
+ * the catalog does not know, and file-less ones (categories, detectoids), contribute nothing. A file is
+ * listed once per CI even when two bundles share it.
+ */
+export function deploymentContents(catalog: Catalog, updateIds: readonly string[]): DeploymentContent[] {
+  const out: DeploymentContent[] = [];
+  for (const updateId of updateIds) {
+    const update = catalog.byUpdateId(updateId);
+    if (update === undefined) continue;
+    const leafs =
+      update.kind === 'bundle'
+        ? update.bundled.map((r) => catalog.byRevision(r)).filter((u) => u !== undefined)
+        : [update];
+    const seen = new Set<string>();
+    for (const leaf of leafs) {
+      for (const file of leaf.files) {
+        if (seen.has(file.contentId)) continue;
+        seen.add(file.contentId);
+        out.push({
+          updateId: update.updateId,
+          contentId: file.contentId,
+          fileName: file.fileName,
+          size: file.size,
+          sha1: file.sha1.toString('hex').toUpperCase(),
+        });
+      }
+    }
+  }
+  return out;
 }
 
 function document(meta: PolicyMeta, category: string, xml: string): PolicyDocument {

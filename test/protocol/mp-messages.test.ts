@@ -306,6 +306,79 @@ describe('policy bodies', () => {
     });
   });
 
+  // Deployment content (DeploymentPolicy.contents): what the client asks the MP's location manager for.
+  const WITH_CONTENT: DeploymentPolicy = {
+    assignmentId: '{16777222}',
+    assignmentName: 'Patch Tuesday & co <2024-06>',
+    updateIds: ['a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe', '505fda07-b4f3-45fb-83d9-8642554e2773'],
+    kind: 'required',
+    startTime: Date.UTC(2024, 5, 11, 17, 0, 0),
+    deadline: Date.UTC(2024, 5, 18, 17, 0, 0),
+    contents: [
+      {
+        updateId: 'a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe',
+        contentId: 'fbb5724a-aa0f-47f9-908a-47068fd8ad6f',
+        fileName: 'windows10.0-kb5039212-x64.cab',
+        size: 805_071,
+        sha1: '0123456789ABCDEF0123456789ABCDEF01234567',
+      },
+      {
+        updateId: 'a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe',
+        contentId: '1c0e1d4e-2f51-4bd5-9a54-3c6f9a1e2b77',
+        fileName: 'windows10.0-kb5039212-x64 "ndp" & <sdk>.psf',
+        size: 6_000_000_000,
+        sha1: 'FEDCBA9876543210FEDCBA9876543210FEDCBA98',
+      },
+      {
+        updateId: '505fda07-b4f3-45fb-83d9-8642554e2773',
+        contentId: '6d3b3b0a-8b5c-4bde-8a55-0d2f0c1f2e10',
+        fileName: 'msrt-x64.exe',
+        size: 199_093,
+        sha1: 'AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD',
+      },
+    ],
+  };
+
+  it('deployment content round-trips: one CCM_UpdateCIContent instance per CI, SDM Content/FileContent', () => {
+    const xml = buildDeploymentPolicy(meta, WITH_CONTENT);
+    expect(xml.match(/<instance class="CCM_UpdateCIContent">/g)).toHaveLength(2);
+    expect(xml).toContain('<value>SUM_a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe</value>');
+    // The SDM elements travel as escaped XML text in a string array property, like AssignedCIs.
+    expect(xml).toContain(
+      '<property name="Contents" type="8" array="true"><value>&lt;Content ContentId=&quot;fbb5724a-aa0f-47f9-908a-47068fd8ad6f&quot; Version=&quot;1&quot;&gt;&lt;FileContent Name=&quot;windows10.0-kb5039212-x64.cab&quot; Hash=&quot;0123456789ABCDEF0123456789ABCDEF01234567&quot; HashAlgorithm=&quot;SHA1&quot; Size=&quot;805071&quot;/&gt;&lt;/Content&gt;</value>',
+    );
+    const parsed = parsePolicyBody(decodePolicyBody(encodePolicyBody(xml)));
+    expect(parsed).toEqual({ kind: 'deployment', meta, policy: WITH_CONTENT });
+    // A body without content instances parses without the field (older sites, other servers).
+    const { contents: _c, ...bare } = WITH_CONTENT;
+    expect(parsePolicyBody(buildDeploymentPolicy(meta, bare)).policy).not.toHaveProperty('contents');
+  });
+
+  it('deployment content: lower-case hashes come back upper case; bad hash, size or algorithm are typed errors', () => {
+    const lower = buildDeploymentPolicy(meta, {
+      ...WITH_CONTENT,
+      contents: [{ ...WITH_CONTENT.contents![2]!, sha1: 'aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd' }],
+    });
+    const parsed = parsePolicyBody(lower);
+    expect(parsed.kind === 'deployment' && parsed.policy.contents?.[0]?.sha1).toBe(
+      'AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD',
+    );
+    const good = buildDeploymentPolicy(meta, WITH_CONTENT);
+    const broken = [
+      good.replace('Hash=&quot;0123456789ABCDEF0123456789ABCDEF01234567', 'Hash=&quot;XYZ'),
+      good.replace('Size=&quot;805071', 'Size=&quot;big'),
+      good.replace(
+        'HashAlgorithm=&quot;SHA1&quot; Size=&quot;805071',
+        'HashAlgorithm=&quot;MD5&quot; Size=&quot;805071',
+      ),
+      good.replace('ContentId=&quot;fbb5724a-aa0f-47f9-908a-47068fd8ad6f&quot; ', ''),
+    ];
+    for (const xml of broken) {
+      expect(xml).not.toBe(good);
+      expect(() => parsePolicyBody(xml)).toThrow(MpProtocolError);
+    }
+  });
+
   it('bodies travel as UTF-16 with BOM and decode either way', () => {
     const xml = buildUpdateSourcePolicy(meta, {
       updateSourceId: '{U}',

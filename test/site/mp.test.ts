@@ -222,6 +222,72 @@ describe('policy', () => {
     expect((await call(f, request('GET', stale.pathname + stale.search))).status).toBe(404);
   });
 
+  it('deployment policy lists each deployed update’s content (a bundle: its leafs’ files) and the MP locates it', async () => {
+    const m = model();
+    const leaf = m.catalog.updates.find((u) => u.kind === 'leaf' && u.files.length > 0)!;
+    const bundle = m.catalog.updates.find((u) => u.kind === 'bundle' && u.bundled.length > 0)!;
+    const bundledFiles = bundle.bundled.flatMap((r) => m.catalog.byRevision(r)!.files);
+    expect(bundledFiles.length).toBeGreaterThan(0);
+    const category = m.catalog.updates.find((u) => u.kind === 'category')!;
+    m.deployments.create(
+      {
+        updateIds: [
+          leaf.updateId,
+          bundle.updateId,
+          category.updateId,
+          '00000000-0000-0000-0000-0000000000ff',
+        ],
+        kind: 'required',
+        deadline: T0 + 86_400_000,
+      },
+      T0,
+    );
+    const f = mp(m);
+    const reply = parseReplyAssignments(
+      replyBody(await call(f, ccm(Endpoints.PolicyManager, assignmentsBody()))),
+    );
+    const a = reply.assignments.find((x) => x.policyCategory === 'SoftwareUpdates')!;
+    const url = new URL(resolvePolicyLocation(a.policyLocation, ORIGIN));
+    const body = parsePolicyBody(
+      decodePolicyBody((await call(f, request('GET', url.pathname + url.search))).body as Buffer),
+    );
+    if (body.kind !== 'deployment') throw new Error(`expected a deployment body, got ${body.kind}`);
+    const entry = (updateId: string, file: (typeof leaf.files)[number]) => ({
+      updateId,
+      contentId: file.contentId,
+      fileName: file.fileName,
+      size: file.size,
+      sha1: file.sha1.toString('hex').toUpperCase(),
+    });
+    // The category and the unknown id have no content; the leaf's files, then the bundle's leafs' files.
+    expect(body.policy.contents).toEqual([
+      ...leaf.files.map((file) => entry(leaf.updateId, file)),
+      ...bundledFiles.map((file) => entry(bundle.updateId, file)),
+    ]);
+    // The content id of the policy is the one the location manager answers for, with the DP URL.
+    const first = body.policy.contents![0]!;
+    const loc = parseContentLocationReply(
+      replyBody(
+        await call(
+          f,
+          ccm(
+            Endpoints.LocationManager,
+            buildContentLocationRequest({
+              contentId: first.contentId,
+              version: 1,
+              siteCode: 'PS1',
+              locationType: 'SMSUpdate',
+              allowHttp: true,
+              allowSmb: false,
+              location: LOCATION,
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(loc.records.map((r) => r.url)).toEqual([`${ORIGIN}/SMS_DP_SMSPKG$/${first.contentId}`]);
+  });
+
   it("'stale-catalog-version' keeps announcing the old version after a publish", async () => {
     const m = model(['stale-catalog-version']);
     const f = mp(m);
