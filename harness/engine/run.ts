@@ -9,7 +9,7 @@ import { buildSummary, type RunEnd, type RunSummary } from '../metrics/summary.t
 import { writeSummaryJson } from '../metrics/summary-json.ts';
 import { formatSummary } from '../metrics/summary-table.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
-import { wallNow } from './clock.ts';
+import { type VirtualClock, wallNow } from './clock.ts';
 import { Swarm, type SwarmOptions } from './swarm.ts';
 
 export interface RunOptions extends Omit<SwarmOptions, 'onDelta' | 'onFatal'> {
@@ -29,6 +29,11 @@ export interface RunOptions extends Omit<SwarmOptions, 'onDelta' | 'onFatal'> {
   handleSignals?: boolean;
   /** Called every interval with merged stats (extra sinks, e.g. InfluxDB). */
   onInterval?(stats: IntervalStats): void;
+  /**
+   * Called once the shards run, with the run's clock: the moment virtual time starts moving. Added for
+   * `patchstorm run`, which starts the embedded site's clock and schedules site-side events from it.
+   */
+  onStart?(clock: VirtualClock): void;
 }
 
 export interface RunResult {
@@ -81,6 +86,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     });
   }
   const clock = swarm.clock;
+  options.onStart?.(clock);
   // Rates count from the moment the shards started, not from before their (slow) module loading.
   const loadStartedAt = Date.now();
   aggregator.startAt(clock.wallNow());
