@@ -1,0 +1,27 @@
+// The fleet behaviour plug-in for the engine (harness/engine/behaviour.ts): the harness/fleet state machine
+// per shard, its actions performed as real protocol exchanges. `patchstorm run` discovers the catalog once,
+// then passes FLEET_BEHAVIOUR_MODULE and FleetBehaviourOptions to runLoad.
+export {
+  type DiscoverOptions,
+  DiscoveryError,
+  discoverCatalogKnowledge,
+} from './discover.ts';
+export {
+  appliesTo,
+  type CatalogKnowledge,
+  isSoftwareUpdate,
+  type KnownFile,
+  type KnownUpdate,
+  type KnownUpdateKind,
+  type MachineKnowledge,
+} from './knowledge.ts';
+export {
+  type FleetBehaviourOptions,
+  FleetBehaviourOptionsError,
+  type FleetTargets,
+  type ForcedScanEvent,
+  validateBehaviourOptions,
+} from './options.ts';
+
+/** runLoad's `behaviourModule` for the fleet behaviour. */
+export const FLEET_BEHAVIOUR_MODULE = new URL('./behaviour.ts', import.meta.url).href;
