@@ -38,7 +38,10 @@ export type ViolationName =
   | 'stale-catalog-version'
   | 'wrong-content-hash'
   | 'no-serial-gap-detection'
-  | 'reject-when-backlogged';
+  | 'reject-when-backlogged'
+  /** SUP: a cookie it never issued (garbage EncryptedData) opens as a fresh valid cookie of an unknown
+   *  client instead of the InvalidCookie fault (behaviour.md W-COOKIE). */
+  | 'accept-any-cookie';
 
 export interface SiteModel {
   config: SiteConfig;

@@ -21,7 +21,22 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     return fail(`a garbage cookie did not get the InvalidCookie fault clients recover from: ${err.message}`);
   }
   const mismatch = faultMismatch(ex, 'InvalidCookie');
-  if (mismatch) return fail(`a garbage cookie was not refused: ${mismatch}`);
+  if (mismatch) {
+    // A success, or a fault that only makes sense for a genuine cookie (RegistrationRequired: "I know this
+    // cookie, but not the computer"; CookieExpired), means the server read the garbage as one of its own.
+    const tookItForGenuine =
+      ex.response !== undefined ||
+      ex.fault?.errorCode === 'RegistrationRequired' ||
+      ex.fault?.errorCode === 'CookieExpired';
+    return fail(
+      `a garbage cookie was not refused: ${mismatch}` +
+        (tookItForGenuine
+          ? ' — the SUP accepted a cookie it never issued as a genuine one (it does not verify its cookies:' +
+            ' any caller can skip the authorization handshake, and a client with a corrupt cookie is never' +
+            ' told to get a new one)'
+          : ''),
+    );
+  }
 
   await probe.handshake(false);
   const retried = await probe.syncUpdates();

@@ -1,6 +1,7 @@
 // State one SUP front-end shares across its operations: the site model, cookie keys, registrations, the
 // SyncUpdates view of the catalog, deployment views and counters. Also the checks every cookie-bearing
 // operation runs first (cookie genuine, not expired, computer registered).
+import { createHash } from 'node:crypto';
 import type { WsusCookie } from '../../protocol/wsus/index.ts';
 import { formatWsusTime } from '../../protocol/wsus/index.ts';
 import type { CatalogUpdate } from '../catalog/types.ts';
@@ -85,7 +86,10 @@ export class SupContext {
   /** Opens a cookie a client sent: InvalidCookie when it is not ours, CookieExpired when it has expired. */
   openCookie(cookie: WsusCookie): CookieState {
     const state = this.sealer.openCookie(cookie.encryptedData);
-    if (!state) throw new SupFault('InvalidCookie', 'cookie');
+    if (!state) {
+      if (this.violates('accept-any-cookie')) return this.#forged(cookie.encryptedData);
+      throw new SupFault('InvalidCookie', 'cookie');
+    }
     if (state.expiresAt <= this.now() && !this.violates('cookie-never-expires')) {
       throw new SupFault('CookieExpired', 'cookie');
     }
@@ -99,6 +103,22 @@ export class SupContext {
 
   countFault(code: string): void {
     this.faultsIssued[code] = (this.faultsIssued[code] ?? 0) + 1;
+  }
+
+  /**
+   * 'accept-any-cookie': what a server that never verifies its cookies does with one it did not issue.
+   * It reads as a fresh, unexpired cookie (anchor 0: no deployment changes seen) of a client nobody
+   * registered, whose id is derived from the cookie bytes (the same garbage names the same client).
+   */
+  #forged(encryptedData: string): CookieState {
+    const now = this.now();
+    const digest = createHash('sha1').update(String(encryptedData)).digest('hex');
+    return {
+      clientId: `unknown-${digest.slice(0, 16)}`,
+      issuedAt: now,
+      expiresAt: now + this.model.config.cookieLifetimeMinutes * 60_000,
+      anchor: 0,
+    };
   }
 
   #seal(state: CookieState): WsusCookie {

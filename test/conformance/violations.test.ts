@@ -69,6 +69,13 @@ const CASES: { violation: string; fails: Record<string, RegExp> }[] = [
     fails: { 'content-download': /answered HTTP 200 with the whole file.*ignores Range/ },
   },
   { violation: 'wrong-content-hash', fails: { 'content-download': /wrong content hash/ } },
+  {
+    violation: 'accept-any-cookie',
+    fails: {
+      'wsus-invalid-cookie':
+        /SyncUpdates answered RegistrationRequired \(HTTP 500\), expected InvalidCookie — the SUP accepted a cookie it never issued as a genuine one \(it does not verify its cookies/,
+    },
+  },
 ];
 
 describe('each check fails on a site that breaks its rule', () => {

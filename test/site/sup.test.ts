@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type WsusFault, parseWsusResponse, soapActionFor } from '../../protocol/wsus/index.ts';
 import {
   bodyText,
+  COMPUTER,
   call,
   HTTP_PORT,
   handshake,
@@ -121,6 +122,32 @@ describe('SUP handshake and cookies', () => {
     const foreign = await handshake(other, CLIENT, BUILD);
     expect((await sync(foreign.encryptedData)).errorCode).toBe('InvalidCookie');
     expect(t.sup.snapshot().faultsIssued.InvalidCookie).toBe(4);
+  });
+
+  it("'accept-any-cookie' reads a cookie it never issued as a fresh one of an unknown client", async () => {
+    const t = makeSup();
+    t.model.violations.add('accept-any-cookie');
+    const garbage = {
+      expiration: '2026-10-01T09:00:00Z',
+      encryptedData: Buffer.from('no cookie of this server').toString('base64'),
+    };
+    const sync = () =>
+      call(t.sup, {
+        operation: 'SyncUpdates',
+        cookie: garbage,
+        expressQuery: false,
+        skipSoftwareSync: false,
+      });
+    // Not InvalidCookie: the garbage passes as a genuine cookie, of a computer nobody registered...
+    expect((await faultOf(sync())).errorCode).toBe('RegistrationRequired');
+    // ...which the same garbage can then register and scan with, no authorization handshake at all.
+    await call(t.sup, {
+      operation: 'RegisterComputer',
+      cookie: garbage,
+      computerInfo: { ...COMPUTER, dnsName: 'intruder.test.invalid', osBuildNumber: BUILD },
+    });
+    await expect(sync()).resolves.toMatchObject({ truncated: expect.any(Boolean) });
+    expect(t.sup.snapshot().faultsIssued.InvalidCookie).toBeUndefined();
   });
 
   it('requires registration before serving updates, unless the violation is on', async () => {
