@@ -1,6 +1,7 @@
 // The `patchstorm` command: one line per subcommand, each built in its own module.
 import { Command } from 'commander';
 import { conformanceCommand } from './conformance.ts';
+import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 
 const program = new Command('patchstorm')
@@ -9,6 +10,7 @@ const program = new Command('patchstorm')
   )
   .version('0.1.0');
 
+program.addCommand(runCommand());
 program.addCommand(serveCommand());
 program.addCommand(conformanceCommand());
 

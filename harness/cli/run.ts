@@ -1,0 +1,100 @@
+// `patchstorm run`: emulate a fleet against a site for a profile's virtual duration and report what the
+// servers did. Every option and the profile are checked before anything starts (exit 2 naming the
+// option or profile field, its value and what is valid); without --mp the embedded reference site is
+// started in child processes and stopped at the end, also on Ctrl-C.
+import { Command, type CommanderError } from 'commander';
+import { BUILTIN_PROFILES, ProfileError, ProfileLoadError, resolveProfile } from '../../profiles/index.ts';
+import { FleetConfigError } from '../fleet/config.ts';
+import { EXIT_ABORTED, EXIT_CODES, EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';
+import {
+  checkRunFlags,
+  DEFAULT_PROFILE,
+  MAX_CLIENTS,
+  OptionError,
+  planRun,
+  type RunFlags,
+} from './run-options.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description(
+      'Emulate ConfigMgr clients against a site (default: an embedded reference site on loopback) for a ' +
+        'profile, with live progress, a summary table and summary.json.',
+    )
+    .option(
+      '--profile <name|file>',
+      `built-in profile (${[...BUILTIN_PROFILES.keys()].join(', ')}) or a .ts/.js/.json file`,
+      DEFAULT_PROFILE,
+    )
+    .option(
+      '--clients <n>',
+      `emulated clients, 1..${MAX_CLIENTS.toLocaleString('en-US')} (default: the profile's)`,
+    )
+    .option('--duration <d>', "virtual duration, e.g. '6h', '1d' (default: the profile's)")
+    .option('--speed <x>', "virtual seconds per wall second (default: the profile's; 60 = an hour a minute)")
+    .option('--seed <s>', "run seed (default: the profile's fleet.seed)")
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--mp <url>', 'management point of an existing site (no embedded site), e.g. http://mp01')
+    .option('--sup <url>', 'software update point of that site, in client order (repeatable)', collect)
+    .option(
+      '--dp <url>',
+      'distribution point of that site (repeatable; recorded in the report: clients take DPs from the MP)',
+      collect,
+    )
+    .option('--observer <url>', 'observer API of a patchstorm reference site used as --mp/--sup target')
+    .option('--site-code <code>', 'site code of that site (default PS1)')
+    .option('--ca <file>', 'CA certificate (PEM) to trust for HTTPS targets')
+    .option('--insecure', 'accept any HTTPS certificate')
+    .option('--out <dir>', 'folder for summary.json (default reports/<timestamp>)')
+    .option(
+      '--threshold <limit>',
+      "pass/fail limit, repeatable: 'p95:wsus.SyncUpdates<500ms', 'p95:*<2s', 'errorRate<0.01', " +
+        "'maxBacklogAge<2h', 'latenessP99<50ms'",
+      collect,
+    )
+    .addHelpText(
+      'after',
+      `\nExit codes:\n${Object.entries(EXIT_CODES)
+        .map(([code, text]) => `  ${code.padStart(3)}  ${text}`)
+        .join('\n')}\n`,
+    )
+    .exitOverride((err: CommanderError) => {
+      // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.
+      if (err.exitCode !== 0) process.exit(EXIT_INVALID_INPUT);
+      process.exit(0);
+    })
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCli(flags);
+    });
+}
+
+/** Checks everything, runs, returns the exit code. */
+export async function runCli(flags: RunFlags): Promise<number> {
+  let plan: ReturnType<typeof planRun>;
+  try {
+    const checked = checkRunFlags(flags);
+    const profile = await resolveProfile(checked.profile);
+    plan = planRun(profile, checked);
+  } catch (err) {
+    if (err instanceof OptionError || err instanceof ProfileError || err instanceof ProfileLoadError) {
+      console.error(`patchstorm run: ${err.message}`);
+      return EXIT_INVALID_INPUT;
+    }
+    throw err;
+  }
+  // Loaded only once the input is good: a typo is reported without loading the engine.
+  const { runPlan } = await import('../run/run-plan.ts');
+  try {
+    const { exitCode } = await runPlan(plan);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof FleetConfigError) {
+      console.error(`patchstorm run: ${err.message}`);
+      return EXIT_INVALID_INPUT;
+    }
+    console.error(`patchstorm run: aborted: ${(err as Error).message}`);
+    return EXIT_ABORTED;
+  }
+}

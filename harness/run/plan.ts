@@ -1,0 +1,34 @@
+// What one `patchstorm run` will do, decided before anything starts: the validated profile with the
+// command line's overrides applied, where the load goes, and where the report is written.
+import type { Profile } from '../../profiles/index.ts';
+import type { Thresholds } from '../metrics/thresholds.ts';
+
+/** Servers the fleet talks to when the operator names them (no embedded site). */
+export interface ExternalTarget {
+  kind: 'external';
+  mp: string;
+  sups: string[];
+  dps: string[];
+  siteCode: string;
+  /** Observer API of a reference site (site-side events and backlog samples need it). */
+  observer?: string;
+}
+
+export interface EmbeddedTarget {
+  kind: 'embedded';
+}
+
+export interface RunPlan {
+  profile: Profile;
+  fleetSize: number;
+  speed: number;
+  durationMs: number;
+  seed: number;
+  /** Worker threads; undefined = one per core. */
+  workers?: number;
+  target: ExternalTarget | EmbeddedTarget;
+  tls: { caFile?: string; insecure?: boolean };
+  /** Folder for summary.json. */
+  outDir: string;
+  thresholds: Thresholds;
+}

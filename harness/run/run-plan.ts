@@ -1,0 +1,215 @@
+// Runs a RunPlan end to end: target (embedded site processes or the operator's servers), catalog
+// discovery, fleet options, site-side events, the load run, the report, and the clean-up that must
+// happen however the run ends (the embedded site is always stopped).
+import { formatDuration } from '../../profiles/index.ts';
+import { HttpClient } from '../driver/http.ts';
+import type { VirtualClock } from '../engine/clock.ts';
+import {
+  type CatalogKnowledge,
+  discoverCatalogKnowledge,
+  FLEET_BEHAVIOUR_MODULE,
+  type FleetTargets,
+  validateBehaviourOptions,
+} from '../engine/fleet-adapter/index.ts';
+import { runLoad } from '../engine/run.ts';
+import { EXIT_INTERRUPTED } from '../metrics/exit-codes.ts';
+import { writeSummaryJson } from '../metrics/summary-json.ts';
+import { type EmbeddedSite, startEmbeddedSite } from './embedded-site.ts';
+import { buildsOf, fleetBehaviourOptions } from './fleet-options.ts';
+import { ObserverClient } from './observer-client.ts';
+import type { RunPlan } from './plan.ts';
+import { formatNotes, type RunNotes, type RunReport } from './run-notes.ts';
+import { frozenSiteTime, startSiteClocks } from './site-clock.ts';
+import { SiteEventScheduler } from './site-events.ts';
+
+type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export interface RunPlanResult {
+  exitCode: number;
+  report?: RunReport;
+  summaryFile?: string;
+}
+
+/** Warnings that follow from the plan alone (printed before the run, kept in the notes). */
+export function planWarnings(plan: RunPlan): string[] {
+  const w: string[] = [];
+  const { site } = plan.profile;
+  if (plan.target.kind === 'external' && plan.speed !== 1) {
+    w.push(
+      `the clients run ${plan.speed}x faster than real time, but the servers' own timers do not: the WSUS ` +
+        'cookie lifetime, state-message processing and anything else the site schedules run in real time, so ' +
+        `a 60-minute cookie lasts ${formatDuration(60 * 60_000 * plan.speed)} of client time and the backlog drains ` +
+        `${plan.speed}x slower than the clients expect`,
+    );
+  }
+  if (plan.target.kind === 'embedded' && (site.managementPoints > 1 || site.distributionPoints > 1)) {
+    w.push(
+      `the embedded site has one MP and one DP (site.managementPoints=${site.managementPoints}, ` +
+        `site.distributionPoints=${site.distributionPoints} are not modelled): all clients use the same MP and DP`,
+    );
+  }
+  if (plan.target.kind === 'external' && (site.catalog || site.processor)) {
+    w.push(
+      "site.catalog and site.processor apply to the embedded site only: the target's own settings are used",
+    );
+  }
+  return w;
+}
+
+/** Resolves to the signal name when SIGINT/SIGTERM arrives before the load starts (runLoad then owns them). */
+function earlySignals(): { fired: () => string | undefined; dispose: () => void } {
+  let fired: string | undefined;
+  const on = (s: NodeJS.Signals) => {
+    fired ??= s;
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    fired: () => fired,
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+export async function runPlan(plan: RunPlan, out: Out = process.stdout): Promise<RunPlanResult> {
+  const { profile } = plan;
+  const warnings = planWarnings(plan);
+  for (const w of warnings) out.write(`warning: ${w}\n`);
+  let signals = earlySignals();
+  let site: EmbeddedSite | undefined;
+  let externalObserver: ObserverClient | undefined;
+  const http = new HttpClient({ ...plan.tls, timeoutMs: 60_000 });
+  const interrupted = (): RunPlanResult | undefined => {
+    const s = signals.fired();
+    if (!s) return undefined;
+    out.write(`${s} received before the load started: stopping (nothing to summarise)\n`);
+    return { exitCode: EXIT_INTERRUPTED };
+  };
+  try {
+    let targets: FleetTargets;
+    let observers: ObserverClient[];
+    if (plan.target.kind === 'embedded') {
+      out.write(
+        `starting the embedded reference site (${profile.site.supNodes} SUP node${profile.site.supNodes > 1 ? 's' : ''}, seed ${plan.seed})\n`,
+      );
+      site = await startEmbeddedSite(profile, plan.seed);
+      targets = { mp: site.mp, sups: site.sups, siteCode: site.siteCode };
+      observers = site.observers;
+      out.write(
+        `  mp ${site.mp}  sup ${site.sups.join(' ')}  observer ${site.observers[0]!.base}/api/stats\n`,
+      );
+    } else {
+      targets = { mp: plan.target.mp, sups: plan.target.sups, siteCode: plan.target.siteCode };
+      externalObserver = plan.target.observer ? new ObserverClient(plan.target.observer) : undefined;
+      observers = externalObserver ? [externalObserver] : [];
+    }
+    const early = interrupted();
+    if (early) return early;
+
+    // The run's virtual time starts at the (frozen) embedded site time, so both agree from the start.
+    const virtualStart = site ? await frozenSiteTime(observers) : Date.now();
+    const builds = buildsOf(profile);
+    out.write(
+      `discovering the catalog: one cold scan per OS build (${builds.join(', ')}) against ${targets.sups[0]}\n`,
+    );
+    const discoveryStarted = Date.now();
+    const knowledge: CatalogKnowledge = await discoverCatalogKnowledge({
+      supUrl: targets.sups[0]!,
+      mpUrl: targets.mp,
+      siteCode: targets.siteCode,
+      builds,
+      http,
+    });
+    const discoveryMs = Date.now() - discoveryStarted;
+    out.write(
+      `  catalog version ${knowledge.catalogVersion}, ${knowledge.updates.length} updates known (${(discoveryMs / 1000).toFixed(1)} s)\n`,
+    );
+    const interruptedAgain = interrupted();
+    if (interruptedAgain) return interruptedAgain;
+
+    const behaviourOptions = fleetBehaviourOptions({
+      profile,
+      seed: plan.seed,
+      virtualStart,
+      targets,
+      knowledge,
+    });
+    validateBehaviourOptions(behaviourOptions);
+    const scheduler = new SiteEventScheduler(profile.events, {
+      observers,
+      ...(observers.length === 0
+        ? {
+            skipReason:
+              'the target has no observer API (--observer): do this on the site yourself at that time, or use the embedded site',
+          }
+        : {}),
+    });
+    let clockOffsets: Promise<number[]> | undefined;
+    let maxRss = process.memoryUsage.rss();
+    signals.dispose();
+    out.write(
+      `running '${profile.name}': ${plan.fleetSize.toLocaleString('en-US')} clients, ${formatDuration(plan.durationMs)} at x${plan.speed} ` +
+        `(about ${formatDuration(Math.ceil(plan.durationMs / plan.speed / 1000) * 1000)} wall)\n`,
+    );
+    const { summary } = await runLoad({
+      fleetSize: plan.fleetSize,
+      ...(plan.workers !== undefined ? { workers: plan.workers } : {}),
+      seed: plan.seed,
+      speed: plan.speed,
+      durationMs: plan.durationMs,
+      virtualStart,
+      behaviourModule: FLEET_BEHAVIOUR_MODULE,
+      behaviourOptions,
+      transport: { ...plan.tls },
+      thresholds: plan.thresholds,
+      profileName: profile.name,
+      ...(observers[0] ? { observerUrl: observers[0].base } : {}),
+      out,
+      onStart: (clock: VirtualClock) => {
+        if (site) clockOffsets = startSiteClocks(observers, clock);
+        scheduler.start(clock, virtualStart);
+      },
+      onInterval: () => {
+        // The main process's RSS includes the worker threads' heaps.
+        maxRss = Math.max(maxRss, process.memoryUsage.rss());
+      },
+    });
+    // Between the end of the load and the clean-up a signal must not kill us before the site stops.
+    signals = earlySignals();
+    const notes: RunNotes = {
+      target: site
+        ? {
+            kind: 'embedded',
+            supNodes: site.sups.length,
+            mp: site.mp,
+            sups: site.sups,
+            observer: site.observers[0]!.base,
+            ...(clockOffsets ? { clockOffsetsMs: await clockOffsets.catch(() => []) } : {}),
+          }
+        : plan.target.kind === 'external'
+          ? {
+              kind: 'external',
+              mp: plan.target.mp,
+              sups: plan.target.sups,
+              dps: plan.target.dps,
+              ...(plan.target.observer ? { observer: plan.target.observer } : {}),
+            }
+          : (undefined as never),
+      catalog: { version: knowledge.catalogVersion, updates: knowledge.updates.length, builds, discoveryMs },
+      siteEvents: await scheduler.stop(),
+      warnings,
+      harness: { maxRssBytes: maxRss, bytesPerClient: maxRss / plan.fleetSize },
+    };
+    const report: RunReport = { ...summary, run: notes };
+    const summaryFile = await writeSummaryJson(plan.outDir, report);
+    out.write(`${formatNotes(notes)}\nsummary written to ${summaryFile}\n`);
+    return { exitCode: summary.exitCode, report, summaryFile };
+  } finally {
+    signals.dispose();
+    await http.close();
+    await externalObserver?.close();
+    if (site) await site.stop();
+  }
+}
