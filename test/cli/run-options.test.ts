@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { checkRunFlags, OptionError, planRun } from '../../harness/cli/run-options.ts';
+import { applyThresholdFlag } from '../../harness/run/threshold-flag.ts';
+import { BUILTIN_PROFILES } from '../../profiles/index.ts';
+
+function refusal(fn: () => unknown): OptionError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof OptionError) return err;
+    throw err;
+  }
+  throw new Error('expected an OptionError');
+}
+
+describe('patchstorm run options', () => {
+  it('defaults to patch-tuesday on the embedded site with a timestamped report folder', () => {
+    const c = checkRunFlags({}, new Date('2026-05-12T09:30:00.000Z'));
+    expect(c.profile).toBe('patch-tuesday');
+    expect(c.target).toEqual({ kind: 'embedded' });
+    expect(c.outDir).toBe('reports/2026-05-12T09-30-00');
+  });
+
+  it.each([
+    [{ clients: '0' }, '--clients', '1 to 200000'],
+    [{ clients: '200001' }, '--clients', '1 to 200000'],
+    [{ clients: '1e3' }, '--clients', 'whole number'],
+    [{ speed: '0' }, '--speed', '> 0'],
+    [{ speed: 'fast' }, '--speed', '> 0'],
+    [{ duration: 'soon' }, '--duration', 'virtual duration'],
+    [{ workers: '0' }, '--workers', '1 to 256'],
+    [{ mp: 'ftp://mp', sup: ['http://sup:8530'] }, '--mp', 'http:// or https://'],
+    [{ mp: 'http://mp' }, '--mp', 'at least one --sup'],
+    [{ sup: ['http://sup:8530'] }, '--sup', 'needs --mp'],
+    [{ observer: 'http://127.0.0.1:8090' }, '--observer', 'needs --mp'],
+    [{ ca: '/nonexistent/ca.pem' }, '--ca', 'readable file'],
+    [{ ca: '/etc/hostname', insecure: true }, '--ca', '--insecure'],
+    [{ out: '/etc/hostname' }, '--out', 'folder'],
+    [{ threshold: ['p99:wsus.SyncUpdates<1s'] }, '--threshold', 'p95:'],
+    [{ threshold: ['errorRate<2'] }, '--threshold', 'fraction'],
+  ])('refuses %j naming the option, the value and what is valid', (flags, option, expected) => {
+    const err = refusal(() => checkRunFlags(flags));
+    expect(err.option).toBe(option);
+    expect(err.message).toContain(expected);
+    expect(err.message).toContain(JSON.stringify(err.value));
+  });
+
+  it('takes an external target with its SUPs in order', () => {
+    const c = checkRunFlags({
+      mp: 'http://mp01/',
+      sup: ['http://sup01:8530', 'https://sup02:8531'],
+      observer: 'http://127.0.0.1:8090',
+    });
+    expect(c.target).toEqual({
+      kind: 'external',
+      mp: 'http://mp01',
+      sups: ['http://sup01:8530', 'https://sup02:8531'],
+      dps: [],
+      siteCode: 'PS1',
+      observer: 'http://127.0.0.1:8090',
+    });
+  });
+
+  it('parses --threshold into the metrics thresholds; flags override the profile', () => {
+    const t = [
+      'p95:wsus.SyncUpdates<500ms',
+      'p95:*<2s',
+      'errorRate<0.05',
+      'maxBacklogAge<2h',
+      'latenessP99<80',
+    ].reduce(applyThresholdFlag, {});
+    expect(t).toEqual({
+      p95Ms: { 'wsus.SyncUpdates': 500, '*': 2000 },
+      errorRate: 0.05,
+      maxBacklogAgeMs: 7_200_000,
+      latenessP99Ms: 80,
+    });
+    const profile = BUILTIN_PROFILES.get('patch-tuesday')!;
+    const plan = planRun(profile, checkRunFlags({ clients: '150000', threshold: ['p95:dp.get<1s'] }));
+    expect(plan.fleetSize).toBe(150_000);
+    expect(plan.thresholds.p95Ms).toEqual({ 'wsus.SyncUpdates': 3000, 'dp.get': 1000, '*': 2000 });
+    expect(plan.thresholds.maxBacklogAgeMs).toBe(4 * 3_600_000);
+  });
+
+  it('refuses a --duration that would cut off a profile event', () => {
+    const profile = BUILTIN_PROFILES.get('new-catalog')!;
+    const err = refusal(() => planRun(profile, checkRunFlags({ duration: '30m' })));
+    expect(err.option).toBe('--duration');
+    expect(err.message).toContain('events[0] (new-catalog)');
+  });
+});
