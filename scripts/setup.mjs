@@ -16,8 +16,11 @@ function npmInstallIfStale() {
   const lock = join(root, 'package-lock.json');
   const installed = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('[setup] installing npm packages from package-lock.json (npm ci)');
-  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  // `npm install` with the committed lockfile installs exactly the pinned versions. Not `npm ci`: npm 11
+  // writes lockfiles without other platforms' optional packages (e.g. @biomejs/cli-darwin-*) and then
+  // its own `npm ci` rejects them as out of sync.
+  console.log('[setup] installing the pinned npm packages from package-lock.json');
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
 
 function hasCommand(cmd) {
