@@ -66,9 +66,19 @@ const CASES: { violation: string; fails: Record<string, RegExp> }[] = [
   },
   {
     violation: 'ignore-range',
-    fails: { 'content-download': /answered HTTP 200 with the whole file.*ignores Range/ },
+    // Both the SUP's /Content and the DP (reached through policy and content location) are caught.
+    fails: {
+      'content-download':
+        /^SUP \/Content: .*answered HTTP 200 with the whole file.*ignores Range.*; DP: .*answered HTTP 200 with the whole file.*ignores Range/,
+    },
   },
-  { violation: 'wrong-content-hash', fails: { 'content-download': /wrong content hash/ } },
+  {
+    violation: 'wrong-content-hash',
+    fails: {
+      'content-download':
+        /^SUP \/Content: .*wrong content hash.*; DP: the downloaded file hashes to SHA-1 .*the deployment policy .*wrong content hash/,
+    },
+  },
   {
     violation: 'accept-any-cookie',
     fails: {
