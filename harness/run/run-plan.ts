@@ -12,6 +12,7 @@ import {
   validateBehaviourOptions,
 } from '../engine/fleet-adapter/index.ts';
 import { runLoad } from '../engine/run.ts';
+import type { IntervalStats } from '../metrics/aggregator.ts';
 import { EXIT_INTERRUPTED } from '../metrics/exit-codes.ts';
 import { writeSummaryJson } from '../metrics/summary-json.ts';
 import { type EmbeddedSite, startEmbeddedSite } from './embedded-site.ts';
@@ -73,7 +74,17 @@ function earlySignals(): { fired: () => string | undefined; dispose: () => void 
   };
 }
 
-export async function runPlan(plan: RunPlan, out: Out = process.stdout): Promise<RunPlanResult> {
+export interface RunPlanHooks {
+  /** Where progress, the summary and the notes go (default process.stdout). */
+  out?: Out;
+  /** The embedded site is up (benchmarks read its processes' CPU time). */
+  onSiteStarted?(site: EmbeddedSite): void;
+  /** Every metrics interval, after the built-in sinks. */
+  onInterval?(stats: IntervalStats): void;
+}
+
+export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<RunPlanResult> {
+  const out = hooks.out ?? process.stdout;
   const { profile } = plan;
   const warnings = planWarnings(plan);
   for (const w of warnings) out.write(`warning: ${w}\n`);
@@ -97,6 +108,7 @@ export async function runPlan(plan: RunPlan, out: Out = process.stdout): Promise
       site = await startEmbeddedSite(profile, plan.seed);
       targets = { mp: site.mp, sups: site.sups, siteCode: site.siteCode };
       observers = site.observers;
+      hooks.onSiteStarted?.(site);
       out.write(
         `  mp ${site.mp}  sup ${site.sups.join(' ')}  observer ${site.observers[0]!.base}/api/stats\n`,
       );
@@ -171,9 +183,10 @@ export async function runPlan(plan: RunPlan, out: Out = process.stdout): Promise
         if (site) clockOffsets = startSiteClocks(observers, clock);
         scheduler.start(clock, virtualStart);
       },
-      onInterval: () => {
+      onInterval: (stats) => {
         // The main process's RSS includes the worker threads' heaps.
         maxRss = Math.max(maxRss, process.memoryUsage.rss());
+        hooks.onInterval?.(stats);
       },
     });
     // Between the end of the load and the clean-up a signal must not kill us before the site stops.

@@ -1,0 +1,95 @@
+// Shared body of the scale benchmarks (bench/scale.ts, bench/day.ts): one `patchstorm run` of a
+// built-in profile against the embedded site, with the generator's and the site's CPU measured, then
+// the figures printed. Not a test: it reports, it does not judge (beyond saying what limited the run).
+import { availableParallelism } from 'node:os';
+import { BUILTIN_PROFILES } from '../../profiles/index.ts';
+import { checkRunFlags, planRun, timestampFolder } from '../cli/run-options.ts';
+import { benchFigures } from './bench-figures.ts';
+import { processCpuSeconds } from './process-cpu.ts';
+import { runPlan } from './run-plan.ts';
+
+export interface BenchRun {
+  name: string;
+  profile: string;
+  clients: number;
+  speed: number;
+  duration: string;
+  workers?: number;
+}
+
+export interface BenchOutcome {
+  exitCode: number;
+  text: string;
+  wallMs: number;
+}
+
+export async function runBench(b: BenchRun): Promise<BenchOutcome> {
+  const profile = BUILTIN_PROFILES.get(b.profile)!;
+  const plan = planRun(
+    profile,
+    checkRunFlags({
+      clients: String(b.clients),
+      speed: String(b.speed),
+      duration: b.duration,
+      ...(b.workers !== undefined ? { workers: String(b.workers) } : {}),
+      out: `reports/${b.name}-${timestampFolder()}`,
+    }),
+  );
+  const sitePids: number[] = [];
+  const siteCpu = new Map<number, number>();
+  const sampleSite = () => {
+    for (const pid of sitePids) {
+      const s = processCpuSeconds(pid);
+      if (s !== undefined) siteCpu.set(pid, s);
+    }
+  };
+  const cpuBefore = process.cpuUsage();
+  const started = Date.now();
+  const result = await runPlan(plan, {
+    onSiteStarted: (site) => sitePids.push(...site.processes.map((p) => p.pid)),
+    onInterval: sampleSite,
+  });
+  const wallMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (!result.report) return { exitCode: result.exitCode, text: 'the run did not start: no figures', wallMs };
+  const cores = availableParallelism();
+  const generatorCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const siteCpuSeconds = [...siteCpu.values()].reduce((a, b) => a + b, 0);
+  const figures = benchFigures(result.report, { generatorCpuSeconds, siteCpuSeconds, cores });
+  return {
+    exitCode: result.exitCode,
+    wallMs,
+    text: `${figures}\nwall time including site start and catalog discovery: ${(wallMs / 1000).toFixed(0)} s\n${limits(
+      result.report,
+      generatorCpuSeconds,
+      siteCpuSeconds,
+      cores,
+    )}`,
+  };
+}
+
+/** Plain words on what held the run back, from lateness, skips and where the CPU went. */
+function limits(
+  r: NonNullable<Awaited<ReturnType<typeof runPlan>>['report']>,
+  generatorCpu: number,
+  siteCpu: number,
+  cores: number,
+): string {
+  const wallS = r.wallDurationMs / 1000;
+  const busy = (generatorCpu + siteCpu) / (wallS * cores);
+  const skipped = Object.values(r.generator.skipped).reduce((a, b) => a + b, 0);
+  const problems: string[] = [];
+  if (!r.generator.keptUp)
+    problems.push(
+      `the generator fell behind (lateness p99 ${r.generator.lateness.p99Ms.toFixed(0)} ms, ${skipped} skipped)`,
+    );
+  if (busy > 0.85) {
+    problems.push(
+      `the machine was CPU-bound (${(busy * 100).toFixed(0)}% of ${cores} cores): generator ${((100 * generatorCpu) / wallS).toFixed(0)}%, site ${((100 * siteCpu) / wallS).toFixed(0)}% of one core`,
+    );
+  }
+  if (r.totals.errors > 0) problems.push(`${r.totals.errors} request errors (by kind above)`);
+  return problems.length === 0
+    ? 'limits: none seen (kept to schedule, CPU to spare)'
+    : `limits: ${problems.join('; ')}`;
+}
