@@ -39,14 +39,15 @@ export async function discoverCatalogKnowledge(options: DiscoverOptions): Promis
   if (options.builds.length === 0) throw new DiscoveryError('discovery needs at least one OS build');
   const http = new RecordingHttp(options.http);
   try {
-    const catalogVersion = options.mpUrl
-      ? await updateSourceVersion(options.http ?? http, options.mpUrl, options.siteCode ?? 'PS1')
-      : 1;
+    const source = options.mpUrl
+      ? await updateSource(options.http ?? http, options.mpUrl, options.siteCode ?? 'PS1')
+      : undefined;
     const knowledge: CatalogKnowledge = {
       format: 1,
       supUrl: options.supUrl,
       discoveredAt: Date.now(),
-      catalogVersion,
+      catalogVersion: source?.contentVersion ?? 1,
+      ...(source ? { updateSourceId: source.updateSourceId } : {}),
       lastChange: '',
       maxExtendedUpdatesPerRequest: 50,
       updates: [],
@@ -128,8 +129,12 @@ function learnFromReplies(
   }
 }
 
-/** The UpdateSource ContentVersion a client would get in policy right now. */
-async function updateSourceVersion(http: HttpClient, mpUrl: string, siteCode: string): Promise<number> {
+/** The UpdateSource policy a client would get right now (id and ContentVersion). */
+async function updateSource(
+  http: HttpClient,
+  mpUrl: string,
+  siteCode: string,
+): Promise<{ updateSourceId: string; contentVersion: number }> {
   const mp = new MpClient(http, {
     mpUrl,
     siteCode,
@@ -143,7 +148,7 @@ async function updateSourceVersion(http: HttpClient, mpUrl: string, siteCode: st
   if (body.kind !== 'update-source') {
     throw new DiscoveryError(`UpdateSource policy ${source.policyId} from ${mpUrl} is a ${body.kind} body`);
   }
-  return body.policy.contentVersion;
+  return body.policy;
 }
 
 /** An HttpClient that keeps the text of the WSUS replies it passes on (discovery only: one scan at a time). */

@@ -64,6 +64,8 @@ export interface CatalogKnowledge {
   discoveredAt: number;
   /** UpdateSource ContentVersion from the MP's policy (1 when discovery had no MP). */
   catalogVersion: number;
+  /** UpdateSource id from the MP's policy (what WSUS location requests name); absent without an MP. */
+  updateSourceId?: string;
   /** GetConfig LastChange (wire text): changes when the SUP's catalog does. */
   lastChange: string;
   maxExtendedUpdatesPerRequest: number;

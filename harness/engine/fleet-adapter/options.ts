@@ -32,11 +32,6 @@ export interface FleetBehaviourOptions {
   verifyContent?: boolean;
   /** BITS-like ranged GET size for content downloads (default 1 MiB). */
   downloadChunkBytes?: number;
-  /**
-   * Sign MP registrations with an RSA key like a real client (default true; one key per worker, ~1 ms
-   * of CPU per registration). false sends the registration unsigned.
-   */
-  signRegistrations?: boolean;
   /** zlib-compress CCM_POST payloads as real clients do (default true). */
   compressMpMessages?: boolean;
 }

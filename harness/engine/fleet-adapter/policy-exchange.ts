@@ -1,0 +1,114 @@
+// A machine policy poll: RequestAssignments, then a GET of each policy body this client does not have
+// yet (the Software Updates settings before updates are enabled, an UpdateSource with a new content
+// version, deployments it has not received), D-POLICY. Bodies are parsed once per shard (PolicyState).
+import { Flag } from '../../fleet/index.ts';
+import {
+  decodePolicyBody,
+  type PolicyAssignment,
+  parsePolicyBody,
+  parseReplyAssignments,
+} from '../../../protocol/mp/index.ts';
+import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+import type { AdapterContext, Exchange, ExchangeStep } from './exchange.ts';
+import { ccmReplyBody, smsIdOf } from './mp-exchanges.ts';
+import { assignmentsBody, ccmAction, Endpoints, policyBodyAction } from './mp-requests.ts';
+
+const FAILED: ExchangeStep = { done: { kind: 'policy-result', ok: false } };
+
+export class PolicyExchange implements Exchange {
+  #assignments: PolicyAssignment[] = [];
+  #wanted: PolicyAssignment[] = [];
+  #at = 0;
+
+  constructor(
+    readonly ctx: AdapterContext,
+    readonly client: number,
+  ) {}
+
+  start(now: number): ExchangeStep {
+    const { ctx } = this;
+    const id = ctx.fleet.identity(this.client);
+    const smsId = smsIdOf(ctx, this.client);
+    const body = assignmentsBody(ctx.mp, smsId, id.hostName, id.dnsName);
+    const sender = { smsId, netbiosName: id.hostName };
+    return {
+      actions: [ccmAction(ctx.mp, 'mp.policy.assignments', Endpoints.PolicyManager, sender, body, now, this)],
+    };
+  }
+
+  reply(action: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
+    if (action.operation === 'mp.policy.assignments') {
+      const text = ccmReplyBody(reply);
+      if (text === undefined) return FAILED;
+      try {
+        this.#assignments = parseReplyAssignments(text).assignments;
+      } catch {
+        return FAILED;
+      }
+      this.#wanted = this.#assignments.filter((a) => this.#needs(a));
+      return this.#next();
+    }
+    if (reply.status !== 200) return FAILED;
+    const assignment = this.#wanted[this.#at - 1]!;
+    const { policy, knowledge, fleet } = this.ctx;
+    if (policy.body(assignment) === undefined) {
+      try {
+        policy.remember(assignment, parsePolicyBody(decodePolicyBody(reply.body)), knowledge, fleet.catalog);
+      } catch {
+        return FAILED;
+      }
+    }
+    return this.#next();
+  }
+
+  failure(): ExchangeStep {
+    return FAILED;
+  }
+
+  #next(): ExchangeStep {
+    const a = this.#wanted[this.#at++];
+    if (a) return { actions: [policyBodyAction(this.ctx.mp, a.policyLocation, this)] };
+    return { done: this.#result() };
+  }
+
+  /** Whether this client lacks the body (a real client compares hashes with its policy store). */
+  #needs(a: PolicyAssignment): boolean {
+    const { policy, fleet } = this.ctx;
+    const c = fleet.client(this.client);
+    const known = policy.body(a);
+    switch (a.policyCategory) {
+      case 'Machine':
+        return !c.has(Flag.UpdatesEnabled);
+      case 'UpdateSource':
+        return known?.kind !== 'update-source' || known.policy.contentVersion !== c.policyCatalogVersion;
+      case 'SoftwareUpdates': {
+        const index = policy.deploymentIndex(a);
+        return index === undefined || index >= c.deploymentsSeen;
+      }
+      default:
+        return false;
+    }
+  }
+
+  #result() {
+    const { policy, fleet } = this.ctx;
+    const c = fleet.client(this.client);
+    let enabled = c.has(Flag.UpdatesEnabled);
+    let catalogVersion = c.policyCatalogVersion;
+    let deploymentCount = 0;
+    for (const a of this.#assignments) {
+      const body = policy.body(a);
+      if (body?.kind === 'sum-settings') enabled = body.policy.enabled;
+      else if (body?.kind === 'update-source') catalogVersion = body.policy.contentVersion;
+      const index = policy.deploymentIndex(a);
+      if (index !== undefined) deploymentCount = Math.max(deploymentCount, index + 1);
+    }
+    return {
+      kind: 'policy-result' as const,
+      ok: true as const,
+      softwareUpdatesEnabled: enabled,
+      catalogVersion,
+      deploymentCount,
+    };
+  }
+}

@@ -1,0 +1,437 @@
+// An online scan (S-ONLINE) as a cursor over its requests: the handshake steps the fleet asked for
+// (W-COLD, W-COOKIE), SyncUpdates pages with the client's cache until nothing new comes (W-PAGE,
+// W-DELTA), one driver pass, GetExtendedUpdateInfo batches for the newly applicable updates, and the
+// ReportEventBatch. Replies are read with scanSyncUpdatesSummary; a revision the shard has never seen
+// is parsed in full once per shard and appended to the shard's tables. A fault ends the exchange with a
+// fault result; the fleet decides the recovery and, when it repeats the call, the same cursor resumes
+// (the pages already fetched are kept, as WUA keeps them).
+import {
+  clientIdentity,
+  type ClientIdentity,
+  type ScanAction,
+  type ScanResult,
+  type WsusStep,
+} from '../../fleet/index.ts';
+import {
+  formatWsusTime,
+  parseWsusResponse,
+  parseWsusTime,
+  scanSyncUpdatesSummary,
+  type SyncUpdatesSummary,
+  type WsusCookie,
+  type WsusOperation,
+  type WsusRequest,
+} from '../../../protocol/wsus/index.ts';
+import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+import {
+  type AdapterContext,
+  type Exchange,
+  type ExchangeStep,
+  replyText,
+  type SupTarget,
+} from './exchange.ts';
+import { appliesTo } from './knowledge.ts';
+import type { MachineCache } from './shard-knowledge.ts';
+import { applyExtendedFragment, applyLocalizedFragment, urlsByDigest } from './update-metadata.ts';
+import { parseOrEnd, unusableReply } from './wsus-outcome.ts';
+import {
+  computerInfo,
+  SYSTEM_SPEC,
+  scanReportEvents,
+  WSUS_PROTOCOL_VERSION,
+  wsusAction,
+} from './wsus-requests.ts';
+
+/** Safety stop for a server that keeps offering updates (W-PAGE); real catalogs need a handful of pages. */
+const MAX_PAGES = 200;
+
+type Phase = 'software' | 'drivers' | 'extended' | 'report' | 'done';
+
+export class ScanExchange implements Exchange {
+  readonly client: number;
+  readonly #ctx: AdapterContext;
+  readonly #slot: number;
+  readonly #machine: MachineCache;
+  readonly #catalogVersion: number;
+  #sup: SupTarget;
+  #identity: ClientIdentity | undefined;
+  /** Handshake calls still to make before the current phase's call. */
+  #steps: WsusStep[];
+  #phase: Phase = 'software';
+  /** Table positions the client cached when the scan began. */
+  readonly #cachedCount: number;
+  /** Revision ids learned in this scan, by where they go in the cache. */
+  readonly #installed: number[] = [];
+  readonly #other: number[] = [];
+  readonly #drivers: number[] = [];
+  readonly #learned = new Set<number>();
+  /** Global indices of leaf revisions applicable to this machine first seen in this scan. */
+  readonly #applicable: number[] = [];
+  #extendedAt = 0;
+  #pages = 0;
+  #newUpdates = 0;
+  #auth: { plugInId: string; cookieData: string } | undefined;
+
+  constructor(ctx: AdapterContext, client: number, action: ScanAction) {
+    this.#ctx = ctx;
+    this.client = client;
+    this.#slot = ctx.slotOf(client);
+    this.#machine = ctx.knowledge.machines[action.machine]!;
+    this.#sup = ctx.sups[action.sup] ?? ctx.sups[0]!;
+    this.#cachedCount = action.cachedCount;
+    this.#steps = [...action.handshake];
+    // The scan is for the UpdateSource version the client's policy names (its location request did too).
+    const record = ctx.fleet.client(client);
+    this.#catalogVersion = Math.max(record.policyCatalogVersion, record.cachedCatalogVersion);
+  }
+
+  /** The fleet repeats the failed call after a fault recovery: run its handshake, then the same call. */
+  resume(action: ScanAction): void {
+    this.#sup = this.#ctx.sups[action.sup] ?? this.#sup;
+    this.#steps = [...action.handshake];
+  }
+
+  start(now: number): ExchangeStep {
+    return this.#next(now);
+  }
+
+  failure(_action: HttpAction, error: string): ExchangeStep {
+    return { done: { kind: 'scan-result', outcome: 'failed', failure: error } };
+  }
+
+  reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
+    const op = action.operation.slice('wsus.'.length) as WsusOperation;
+    const text = replyText(reply);
+    if (reply.status !== 200) return { done: unusableReply(op, reply.status, text) };
+    const ended = this.#read(op, text);
+    return ended ? { done: ended } : this.#next(now);
+  }
+
+  get #id(): ClientIdentity {
+    this.#identity ??= clientIdentity(this.#ctx.fleet.config.seed, this.client);
+    return this.#identity;
+  }
+
+  /** Reads one 200 answer; returns the scan result when it ends the scan. */
+  #read(op: WsusOperation, text: string): ScanResult | undefined {
+    const { knowledge, cookies } = this.#ctx;
+    switch (op) {
+      case 'GetConfig': {
+        const r = parseOrEnd('GetConfig', text);
+        if (!r.ok) return r.result;
+        knowledge.lastChange = r.value.lastChange;
+        const max = Number(r.value.properties.MaxExtendedUpdatesPerRequest);
+        if (Number.isInteger(max) && max > 0) knowledge.maxExtendedUpdatesPerRequest = max;
+        return undefined;
+      }
+      case 'GetAuthorizationCookie': {
+        const r = parseOrEnd('GetAuthorizationCookie', text);
+        if (!r.ok) return r.result;
+        this.#auth = { plugInId: r.value.plugInId, cookieData: r.value.cookieData };
+        return undefined;
+      }
+      case 'GetCookie': {
+        const r = parseOrEnd('GetCookie', text);
+        if (!r.ok) return r.result;
+        cookies.set(this.#slot, r.value);
+        return undefined;
+      }
+      case 'GetFileLocations': {
+        const r = parseOrEnd('GetFileLocations', text);
+        if (!r.ok) return r.result;
+        cookies.set(this.#slot, r.value.newCookie);
+        return undefined;
+      }
+      case 'RegisterComputer':
+      case 'RefreshCache': {
+        const r = parseOrEnd(op, text);
+        return r.ok ? undefined : r.result;
+      }
+      case 'SyncUpdates':
+        return this.#phase === 'software' ? this.#readSoftwarePage(text) : this.#readDriverPass(text);
+      case 'GetExtendedUpdateInfo':
+        return this.#readExtended(text);
+      case 'ReportEventBatch': {
+        const r = parseOrEnd('ReportEventBatch', text);
+        if (!r.ok) return r.result;
+        this.#phase = 'done';
+        return this.#succeeded();
+      }
+      default:
+        return { kind: 'scan-result', outcome: 'failed', failure: 'protocol' };
+    }
+  }
+
+  #summary(text: string): SyncUpdatesSummary | ScanResult {
+    try {
+      return scanSyncUpdatesSummary(text);
+    } catch {
+      const r = parseOrEnd('SyncUpdates', text);
+      return r.ok ? { kind: 'scan-result', outcome: 'failed', failure: 'protocol' } : r.result;
+    }
+  }
+
+  #readSoftwarePage(text: string): ScanResult | undefined {
+    const summary = this.#summary(text);
+    if ('kind' in summary) return summary;
+    this.#ctx.cookies.set(this.#slot, summary.newCookie);
+    this.#pages++;
+    this.#ctx.stats.scanPages++;
+    this.#learnUnknown(summary.newIds, text);
+    let progress = false;
+    for (const id of summary.newIds) {
+      if (this.#learned.has(id) || this.#inBaseCache(id)) {
+        this.#ctx.stats.repeatedUpdates++;
+        continue;
+      }
+      progress = true;
+      this.#take(id);
+    }
+    // [MS-WUSP] §3.1.5.7: ask again while NewUpdates is non-empty; a server that offers only what the
+    // client has would loop forever, so that ends the software pass too.
+    if (summary.newIds.length === 0 || !progress || this.#pages >= MAX_PAGES) this.#phase = 'drivers';
+    return undefined;
+  }
+
+  #readDriverPass(text: string): ScanResult | undefined {
+    const summary = this.#summary(text);
+    if ('kind' in summary) return summary;
+    this.#ctx.cookies.set(this.#slot, summary.newCookie);
+    this.#learnUnknown(summary.newIds, text);
+    for (const id of summary.newIds) if (!this.#learned.has(id)) this.#take(id);
+    this.#phase = this.#applicable.length > 0 ? 'extended' : 'report';
+    return undefined;
+  }
+
+  /** Parses the reply in full when it names revisions the shard has never seen (once per shard). */
+  #learnUnknown(ids: readonly number[], text: string): void {
+    const { knowledge, stats } = this.#ctx;
+    if (ids.every((id) => knowledge.globalOfRevision(id) !== undefined)) return;
+    for (const info of parseWsusResponse('SyncUpdates', text).newUpdates) {
+      if (knowledge.globalOfRevision(info.id) === undefined) {
+        knowledge.learn(info);
+        stats.revisionsLearned++;
+      }
+    }
+  }
+
+  /** Adds a revision the server offered to this client's cache (and to the shard's machine lists). */
+  #take(id: number): void {
+    const { knowledge } = this.#ctx;
+    const g = knowledge.globalOfRevision(id);
+    this.#learned.add(id);
+    if (g === undefined) return;
+    const update = knowledge.updates[g]!;
+    const where = this.#machine.place(g, update);
+    if (where === 'installed') this.#installed.push(id);
+    else if (where === 'driver') this.#drivers.push(id);
+    else this.#other.push(id);
+    if (where === 'table') this.#newUpdates++;
+    if (update.isLeaf && appliesTo(update, this.#machine.build)) this.#applicable.push(g);
+  }
+
+  /** True when the revision is in the cache the client started with (a server ignoring the cache). */
+  #inBaseCache(id: number): boolean {
+    if (this.#cachedCount === 0) return false;
+    const g = this.#ctx.knowledge.globalOfRevision(id);
+    const p = g === undefined ? undefined : this.#machine.table.positionOf(g);
+    return p !== undefined && p < this.#cachedCount;
+  }
+
+  #readExtended(text: string): ScanResult | undefined {
+    const { knowledge, stats } = this.#ctx;
+    const max = knowledge.maxExtendedUpdatesPerRequest;
+    const batch = this.#applicable.slice(this.#extendedAt, this.#extendedAt + max);
+    this.#extendedAt += batch.length;
+    if (batch.some((g) => !knowledge.extendedRead.has(g))) {
+      const r = parseOrEnd('GetExtendedUpdateInfo', text);
+      if (!r.ok) return r.result;
+      const urls = urlsByDigest(r.value.fileLocations);
+      for (const u of r.value.updates) {
+        const g = knowledge.globalOfRevision(u.id);
+        if (g === undefined || knowledge.extendedRead.has(g)) continue;
+        const update = knowledge.updates[g]!;
+        if (u.xml.startsWith('<ExtendedProperties')) applyExtendedFragment(update, u.xml, urls);
+        else if (u.xml.startsWith('<LocalizedProperties')) applyLocalizedFragment(update, u.xml);
+      }
+      for (const g of batch) knowledge.extendedRead.add(g);
+      stats.extendedParsed++;
+    }
+    if (this.#extendedAt >= this.#applicable.length) this.#phase = 'report';
+    return undefined;
+  }
+
+  #succeeded(): ScanResult {
+    const cookie = this.#ctx.cookies.get(this.#slot);
+    const expires = cookie ? safeTime(cookie.expiration) : undefined;
+    return {
+      kind: 'scan-result',
+      outcome: 'ok',
+      catalogVersion: this.#catalogVersion,
+      evaluatedCount: this.#machine.table.length,
+      ...(expires === undefined ? {} : { cookieExpiresAt: expires }),
+      newUpdates: this.#newUpdates,
+    };
+  }
+
+  /** Sends the next handshake step, or the current phase's call. */
+  #next(now: number): ExchangeStep {
+    const cookie = this.#ctx.cookies.get(this.#slot);
+    // A call after GetConfig needs a cookie; without one (lost, or never issued) get one first.
+    if (cookie === undefined && !this.#steps.includes('GetCookie') && this.#phase !== 'done') {
+      const at = this.#steps[0] === 'GetConfig' ? 1 : 0;
+      this.#steps.splice(at, 0, 'GetAuthorizationCookie', 'GetCookie');
+    }
+    const step = this.#steps.shift();
+    const request = step ? this.#handshakeRequest(step, now) : this.#phaseRequest(now);
+    return { actions: [wsusAction(this.#sup.origin, request, this)] };
+  }
+
+  #handshakeRequest(step: WsusStep, now: number): WsusRequest {
+    const { knowledge, cookies } = this.#ctx;
+    switch (step) {
+      case 'GetConfig':
+        return { operation: 'GetConfig', protocolVersion: WSUS_PROTOCOL_VERSION };
+      case 'GetAuthorizationCookie':
+        return {
+          operation: 'GetAuthorizationCookie',
+          clientId: this.#id.susClientId,
+          dnsName: this.#id.dnsName,
+        };
+      case 'GetCookie': {
+        const old = cookies.get(this.#slot);
+        const time = formatWsusTime(now, 'wsus');
+        return {
+          operation: 'GetCookie',
+          authCookies: this.#auth ? [this.#auth] : [],
+          // Real WUA sends only the old Expiration (protocol-reference Appendix A).
+          oldCookie: old ? { expiration: old.expiration } : undefined,
+          lastChange: knowledge.lastChange || time,
+          currentTime: time,
+          protocolVersion: WSUS_PROTOCOL_VERSION,
+        };
+      }
+      case 'RegisterComputer':
+        return {
+          operation: 'RegisterComputer',
+          cookie: this.#cookie(),
+          computerInfo: computerInfo(this.#machine.build, this.#id.dnsName),
+        };
+      case 'RefreshCache':
+        return { operation: 'RefreshCache', cookie: this.#cookie(), globalIds: this.#cachedGlobalIds() };
+      case 'GetFileLocations':
+        return { operation: 'GetFileLocations', cookie: this.#cookie(), fileDigests: this.#cachedDigests() };
+    }
+  }
+
+  #phaseRequest(now: number): WsusRequest {
+    const { knowledge } = this.#ctx;
+    const base = this.#machine.cacheFor(this.#cachedCount);
+    const installed = concat(base.installed, this.#installed);
+    switch (this.#phase) {
+      case 'software': {
+        const other = concat(base.other, this.#other);
+        return {
+          operation: 'SyncUpdates',
+          cookie: this.#cookie(),
+          expressQuery: false,
+          // Real WUA omits the arrays (rather than sending them empty) while it has nothing to list.
+          installedNonLeafUpdateIds: installed.length > 0 ? installed : undefined,
+          otherCachedUpdateIds: other.length > 0 ? other : undefined,
+          skipSoftwareSync: false,
+        };
+      }
+      case 'drivers': {
+        const drivers = concat(this.#machine.driversFor(this.#cachedCount), this.#drivers);
+        return {
+          operation: 'SyncUpdates',
+          cookie: this.#cookie(),
+          expressQuery: false,
+          installedNonLeafUpdateIds: installed.length > 0 ? installed : undefined,
+          systemSpec: SYSTEM_SPEC,
+          cachedDriverIds: drivers.length > 0 ? drivers : undefined,
+          skipSoftwareSync: true,
+        };
+      }
+      case 'extended': {
+        const batch = this.#applicable.slice(
+          this.#extendedAt,
+          this.#extendedAt + knowledge.maxExtendedUpdatesPerRequest,
+        );
+        return {
+          operation: 'GetExtendedUpdateInfo',
+          cookie: this.#cookie(),
+          revisionIds: batch.map((g) => knowledge.updates[g]!.revisionId),
+          infoTypes: ['Extended', 'LocalizedProperties'],
+          locales: ['en-US', 'en'],
+        };
+      }
+      default: {
+        const seq = this.#ctx.eventSequence;
+        const first = seq[this.#slot]!;
+        seq[this.#slot] = first + 2;
+        return {
+          operation: 'ReportEventBatch',
+          cookie: this.#cookie(),
+          clientTime: formatWsusTime(now, 'wsus'),
+          events: scanReportEvents(
+            this.#id.susClientId,
+            this.#machine.build,
+            first,
+            now,
+            this.#applicableCount(),
+          ),
+        };
+      }
+    }
+  }
+
+  #cookie(): WsusCookie {
+    // #next guarantees a GetCookie ran before any call that needs one.
+    return this.#ctx.cookies.get(this.#slot)!;
+  }
+
+  #applicableCount(): number {
+    const table = this.#machine.table;
+    let n = 0;
+    for (let p = 0; p < table.length; p++) if (table.applicableAt(p)) n++;
+    return n;
+  }
+
+  #cachedGlobalIds(): { updateId: string; revisionNumber: number }[] {
+    const { updates } = this.#ctx.knowledge;
+    const table = this.#machine.table;
+    const out: { updateId: string; revisionNumber: number }[] = [];
+    for (let p = 0; p < Math.min(this.#cachedCount, table.length); p++) {
+      const u = updates[table.updateAt(p)]!;
+      out.push({ updateId: u.updateId, revisionNumber: u.revisionNumber });
+    }
+    return out;
+  }
+
+  /** Digests of the files of the client's applicable cached updates (what GetFileLocations re-resolves). */
+  #cachedDigests(): string[] {
+    const { updates } = this.#ctx.knowledge;
+    const table = this.#machine.table;
+    const out: string[] = [];
+    for (let p = 0; p < Math.min(this.#cachedCount, table.length) && out.length < 100; p++) {
+      if (!table.applicableAt(p)) continue;
+      for (const f of updates[table.updateAt(p)]!.files)
+        out.push(Buffer.from(f.sha1Hex, 'hex').toString('base64'));
+    }
+    return out;
+  }
+}
+
+function concat(base: number[], own: number[]): number[] {
+  return own.length === 0 ? base : base.concat(own);
+}
+
+function safeTime(text: string): number | undefined {
+  try {
+    const t = parseWsusTime(text);
+    return Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
