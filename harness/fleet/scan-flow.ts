@@ -119,6 +119,8 @@ export function onScanResult(
     if (recovery.action === 'repeat' && c.faultRecoveries < ctx.config.rules.maxFaultRecoveriesPerScan) {
       c.faultRecoveries++;
       if (recovery.dropConfig) c.set(Flag.WsusConfig, false);
+      // A cookie obtained earlier in this scan stays valid unless the fault says otherwise.
+      if (result.cookieExpiresAt !== undefined) c.cookieExpiresAt = result.cookieExpiresAt;
       if (recovery.dropCookie) c.cookieExpiresAt = 0;
       if (recovery.refreshCache) c.set(Flag.NeedsRefreshCache);
       if (recovery.fileLocations) c.set(Flag.NeedsFileLocations);

@@ -104,7 +104,16 @@ export type ScanResult =
       newUpdates?: number;
       changedUpdates?: number;
     }
-  | { kind: 'scan-result'; outcome: 'fault'; fault: WsusFaultCode }
+  | {
+      kind: 'scan-result';
+      outcome: 'fault';
+      fault: WsusFaultCode;
+      /**
+       * Expiration of a cookie the handshake of this scan obtained before the fault (engine-reported), so
+       * a recovery that keeps the cookie (e.g. RegistrationRequired) does not fetch another one.
+       */
+      cookieExpiresAt?: number;
+    }
   /** Transport or HTTP failure named by the engine (timeout, reset, refused, tls, http-503...). */
   | { kind: 'scan-result'; outcome: 'failed'; failure: string };
 
