@@ -2,8 +2,14 @@
 // the reference site's manual clock (jumping from one wake-up to the next), its requests sent through
 // the engine's real Transport, replies fed back at the same virtual instant. Deterministic and fast:
 // virtual days pass in the time the requests take.
-import type { Behaviour, ClientEvent, Decision, ShardContext } from '../../harness/engine/behaviour.ts';
-import { Transport, type TransportOptions } from '../../harness/engine/transport.ts';
+import type {
+  Behaviour,
+  ClientEvent,
+  Decision,
+  HttpAction,
+  ShardContext,
+} from '../../harness/engine/behaviour.ts';
+import { Transport, type TransportOptions, type TransportResult } from '../../harness/engine/transport.ts';
 import type { SiteClock } from '../../site/clock.ts';
 
 export function shardContext(fleetSize: number, seed: number, virtualStart: number): ShardContext {
@@ -24,7 +30,11 @@ export interface SentRequest {
   operation: string;
   status: number | string;
   bytesIn: number;
+  bytesOut: number;
 }
+
+/** Sees every request and its outcome (tests read reply bodies here). */
+export type Inspector = (client: number, action: HttpAction, result: TransportResult) => void;
 
 export class BehaviourLoop {
   readonly transport: Transport;
@@ -34,6 +44,7 @@ export class BehaviourLoop {
   #inFlight = 0;
   #idle: (() => void) | undefined;
   #error: Error | undefined;
+  inspect: Inspector | undefined;
 
   constructor(
     readonly behaviour: Behaviour,
@@ -92,7 +103,9 @@ export class BehaviourLoop {
           operation: action.operation,
           status: result.ok ? result.status : result.kind,
           bytesIn: result.ok ? result.bytesIn : 0,
+          bytesOut: result.bytesOut,
         });
+        this.inspect?.(client, action, result);
         try {
           const event: ClientEvent = result.ok
             ? {

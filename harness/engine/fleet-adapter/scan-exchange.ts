@@ -71,6 +71,8 @@ export class ScanExchange implements Exchange {
   #pages = 0;
   #newUpdates = 0;
   #auth: { plugInId: string; cookieData: string } | undefined;
+  /** GetCookie succeeded in this exchange. */
+  #gotCookie = false;
 
   constructor(ctx: AdapterContext, client: number, action: ScanAction) {
     this.#ctx = ctx;
@@ -102,9 +104,16 @@ export class ScanExchange implements Exchange {
   reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
     const op = action.operation.slice('wsus.'.length) as WsusOperation;
     const text = replyText(reply);
-    if (reply.status !== 200) return { done: unusableReply(op, reply.status, text) };
-    const ended = this.#read(op, text);
-    return ended ? { done: ended } : this.#next(now);
+    const ended = reply.status === 200 ? this.#read(op, text) : unusableReply(op, reply.status, text);
+    return ended ? { done: this.#withCookie(ended) } : this.#next(now);
+  }
+
+  /** A fault after this scan's GetCookie tells the fleet the new cookie's expiry (it may keep it). */
+  #withCookie(result: ScanResult): ScanResult {
+    if (result.outcome !== 'fault' || !this.#gotCookie) return result;
+    const cookie = this.#ctx.cookies.get(this.#slot);
+    const expires = cookie ? safeTime(cookie.expiration) : undefined;
+    return expires === undefined ? result : { ...result, cookieExpiresAt: expires };
   }
 
   get #id(): ClientIdentity {
@@ -134,6 +143,7 @@ export class ScanExchange implements Exchange {
         const r = parseOrEnd('GetCookie', text);
         if (!r.ok) return r.result;
         cookies.set(this.#slot, r.value);
+        this.#gotCookie = true;
         return undefined;
       }
       case 'GetFileLocations': {
