@@ -57,8 +57,17 @@ export class BehaviourLoop {
     this.#started = new Uint8Array(clients);
   }
 
+  /** Site time minus client time: the site's clock can run ahead of the clients' (skewSite). */
+  #skew = 0;
+
   get now(): number {
-    return this.clock.now();
+    return this.clock.now() - this.#skew;
+  }
+
+  /** Moves only the site's clock forward (cookies it issued expire early in the clients' eyes). */
+  skewSite(ms: number): void {
+    this.clock.advance(ms);
+    this.#skew += ms;
   }
 
   /** Runs every wake-up up to `until` (virtual ms), then leaves the clock at `until`. */
