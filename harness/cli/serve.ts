@@ -93,6 +93,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       process.stdin.resume();
     }
   });
+  // A stdin still being read would keep the process alive after the stop.
+  if (flags.stopOnStdinEnd) process.stdin.destroy();
   console.log(`${signal}: stopping`);
   await site.stop();
   console.log('stopped');
