@@ -43,8 +43,9 @@ export async function startEmbeddedSite(profile: Profile, seed: number): Promise
   const processes: SiteProcess[] = [];
   const observers: ObserverClient[] = [];
   const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
+    // Our keep-alive sockets first, so the sites' servers have nothing left to wait for.
     await Promise.all(observers.map((o) => o.close()));
+    await Promise.all(processes.map((p) => p.stop()));
     await rm(certDir, { recursive: true, force: true });
   };
   try {
