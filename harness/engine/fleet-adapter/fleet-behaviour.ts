@@ -100,6 +100,11 @@ export class FleetBehaviour implements Behaviour {
     return this.#active.size;
   }
 
+  /** The shard's per-client protocol state (tests and memory figures read it). */
+  get protocolState(): { cookies: CookieJar; smsIds: SmsIdTable } {
+    return { cookies: this.#ctx.cookies, smsIds: this.#ctx.smsIds };
+  }
+
   /** Bytes of protocol state held for idle clients (cookies, SMSIDs, counters), for the memory figure. */
   get protocolStateBytes(): number {
     return (

@@ -160,6 +160,5 @@ export class StatePostExchange implements Exchange {
 
 /** The SMSID the MP gave this client, or (registered before the run) its fleet identity's SMS GUID. */
 export function smsIdOf(ctx: AdapterContext, client: number): string {
-  const slot = ctx.slotOf(client);
-  return ctx.smsIds.get(slot, ctx.fleet.identity(client).smsGuid);
+  return ctx.smsIds.get(ctx.slotOf(client)) ?? ctx.fleet.identity(client).smsGuid;
 }

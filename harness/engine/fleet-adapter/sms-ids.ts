@@ -27,11 +27,11 @@ export class SmsIdTable {
     this.#has[slot] = 1;
   }
 
-  /** The client's SMSID, or `fallback` when the MP has not assigned one in this run. */
-  get(slot: number, fallback: string): string {
+  /** The client's SMSID, undefined when the MP has not assigned one in this run. */
+  get(slot: number): string | undefined {
     const has = this.#has[slot];
     if (has === 2) return this.#odd.get(slot)!;
-    if (has !== 1) return fallback;
+    if (has !== 1) return undefined;
     let hex = '';
     for (let i = 0; i < 16; i++) hex += this.#bytes[slot * 16 + i]!.toString(16).padStart(2, '0');
     hex = hex.toUpperCase();
