@@ -23,6 +23,7 @@ let loop: BehaviourLoop;
 let behaviour: FleetBehaviour;
 let deployed: CatalogUpdate[];
 const messages: StateMessage[] = [];
+const dpPaths: string[] = [];
 
 beforeAll(async () => {
   site = await startTestSite();
@@ -30,7 +31,7 @@ beforeAll(async () => {
     supUrl: site.urls.supHttp,
     mpUrl: site.urls.mpHttp,
     builds: [22631],
-    resolveContentId: (f) => site.model.catalog.fileBySha1Hex(f.sha1Hex)?.file.contentId,
+    // No content-id resolver: the DP content ids must come from the deployment policy (D-DP).
   });
   const options: FleetBehaviourOptions = {
     fleet: {
@@ -47,6 +48,7 @@ beforeAll(async () => {
   behaviour = new FleetBehaviour(shardContext(CLIENTS, 21, T0), options, await createRegistrationSigner());
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   loop.inspect = (_client, action, result) => {
+    if (action.operation === 'dp.head' || action.operation === 'dp.get') dpPaths.push(action.path);
     if (action.operation !== 'mp.statemsg' || !result.ok) return;
     const post = parseCcmPost(action.headers!['content-type']!, action.body as Uint8Array);
     messages.push(...parseStateMessageReport(post.body).messages);
@@ -77,6 +79,9 @@ describe('a required deployment with a deadline', () => {
     expect(loop.count('dp.head')).toBe(loop.count('mp.location.content'));
     expect(loop.count('dp.get')).toBeGreaterThanOrEqual(loop.count('dp.head'));
     expect(behaviour.stats.contentHashMismatches).toBe(0);
+    // Content ids came from the deployment policy, so every byte came from the DP share, none from WSUS.
+    expect(dpPaths.length).toBeGreaterThan(0);
+    expect(dpPaths.every((p) => p.startsWith('/SMS_DP_SMSPKG$/'))).toBe(true);
     const files = loop.sent.filter((s) => s.operation === 'dp.get');
     expect(files.every((s) => s.status === 206)).toBe(true);
     expect(behaviour.stats.contentBytes).toBeGreaterThan(100_000);

@@ -17,8 +17,8 @@ export interface KnownFile {
   /** WSUS content URL from GetExtendedUpdateInfo's FileLocations, when the SUP gave one. */
   url?: string;
   /**
-   * DP content id (`/SMS_DP_SMSPKG$/<contentId>/<fileName>`). No WSUS or MP message carries it (a real
-   * site has it in its CI definitions), so it is known only when discovery was given a resolver; a file
+   * DP content id (`/SMS_DP_SMSPKG$/<contentId>/<fileName>`). WSUS does not carry it; the deployment
+   * policy does (`DeploymentPolicy.contents`, read in policy-state.ts), or discovery's resolver. A file
    * without one is fetched from its WSUS content URL instead (see download-exchange.ts).
    */
   contentId?: string;

@@ -34,6 +34,7 @@ export class PolicyState {
     // An edited deployment (new version, same id) keeps its index: the fleet models one deployment per id.
     if (this.#deployments.has(id)) return;
     const p = body.policy;
+    if (p.contents) knowledge.assignContentIds(p.contents);
     const index = catalog.addDeployment({
       kind: p.kind,
       startTime: p.startTime,

@@ -181,6 +181,27 @@ export class ShardKnowledge {
     return g;
   }
 
+  /**
+   * Records the DP content ids a deployment policy gave for its files (D-DP: a real client learns the
+   * content of a deployed update from its policy, then asks the MP where that content is). Files are
+   * matched by SHA-1 because a deployed bundle's content is listed under the bundle's GUID. Returns how
+   * many known files got an id. Deployments are rare, so a scan over the known files is cheap enough.
+   */
+  assignContentIds(contents: readonly { contentId: string; sha1: string }[]): number {
+    const bySha1 = new Map(contents.map((c) => [c.sha1.toLowerCase(), c.contentId]));
+    let assigned = 0;
+    for (const u of this.updates) {
+      for (const f of u.files) {
+        const id = bySha1.get(f.sha1Hex.toLowerCase());
+        if (id !== undefined && f.contentId !== id) {
+          f.contentId = id;
+          assigned++;
+        }
+      }
+    }
+    return assigned;
+  }
+
   #index(u: KnownUpdate, g: number): void {
     if (u.revisionId >= 0) this.#byRevision.set(u.revisionId, g);
     if (u.updateId) this.#byGuid.set(u.updateId, g);
