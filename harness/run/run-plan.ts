@@ -2,11 +2,9 @@
 // discovery, fleet options, site-side events, the load run, the report, and the clean-up that must
 // happen however the run ends (the embedded site is always stopped).
 import { formatDuration } from '../../profiles/index.ts';
-import { HttpClient } from '../driver/http.ts';
 import type { VirtualClock } from '../engine/clock.ts';
 import {
   type CatalogKnowledge,
-  discoverCatalogKnowledge,
   FLEET_BEHAVIOUR_MODULE,
   type FleetTargets,
   validateBehaviourOptions,
@@ -15,6 +13,7 @@ import { runLoad } from '../engine/run.ts';
 import type { IntervalStats } from '../metrics/aggregator.ts';
 import { EXIT_INTERRUPTED } from '../metrics/exit-codes.ts';
 import { writeSummaryJson } from '../metrics/summary-json.ts';
+import { discoverInChildProcess } from './discover-process.ts';
 import { type EmbeddedSite, startEmbeddedSite } from './embedded-site.ts';
 import { buildsOf, fleetBehaviourOptions } from './fleet-options.ts';
 import { ObserverClient } from './observer-client.ts';
@@ -91,7 +90,6 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
   let signals = earlySignals();
   let site: EmbeddedSite | undefined;
   let externalObserver: ObserverClient | undefined;
-  const http = new HttpClient({ ...plan.tls, timeoutMs: 60_000 });
   const interrupted = (): RunPlanResult | undefined => {
     const s = signals.fired();
     if (!s) return undefined;
@@ -127,12 +125,12 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       `discovering the catalog: one cold scan per OS build (${builds.join(', ')}) against ${targets.sups[0]}\n`,
     );
     const discoveryStarted = Date.now();
-    const knowledge: CatalogKnowledge = await discoverCatalogKnowledge({
+    const knowledge: CatalogKnowledge = await discoverInChildProcess({
       supUrl: targets.sups[0]!,
       mpUrl: targets.mp,
       siteCode: targets.siteCode,
       builds,
-      http,
+      tls: plan.tls,
     });
     const discoveryMs = Date.now() - discoveryStarted;
     out.write(
@@ -221,7 +219,6 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     return { exitCode: summary.exitCode, report, summaryFile };
   } finally {
     signals.dispose();
-    await http.close();
     await externalObserver?.close();
     if (site) await site.stop();
   }
