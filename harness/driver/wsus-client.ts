@@ -2,7 +2,7 @@
 // the cold scan of behaviour.md W-COLD, the warm (delta) scan of W-DELTA, and the recovery of every fault
 // code (W-COOKIE, protocol-reference §1.5). It keeps what WUA keeps between scans (config, cookie, cached
 // revision ids) and reports what each scan cost on the wire. Used by the demo, tests, bench and conformance.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   buildWsusRequest,
   type Device,
@@ -11,8 +11,6 @@ import {
   parseExtendedFragment,
   parseWsusResponse,
   pathFor,
-  type ReportingEvent,
-  soapActionFor,
   type UpdateInfo,
   type WsusCookie,
   WsusFault,
@@ -21,6 +19,7 @@ import {
   type WsusResponseOf,
 } from '../../protocol/wsus/index.ts';
 import { HttpFailure, type HttpClient } from './http.ts';
+import { computerInfo, EMPTY_GUID, scanReportEvents, wsusHeaders } from './wsus-machine.ts';
 
 export interface WsusScanClientOptions {
   /** SUP origin, e.g. "http://127.0.0.1:8530" (the web services; content URLs come from the server). */
@@ -132,10 +131,6 @@ class ScanAbort extends Error {
     super(failure.message);
   }
 }
-
-const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
-const WUA_USER_AGENT = 'Windows-Update-Agent/1507.2601.30012.0 Client-Protocol/2.90';
-const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 export class WsusScanClient {
   readonly clientId: string;
@@ -320,34 +315,7 @@ export class WsusScanClient {
     await this.#call(() => ({
       operation: 'RegisterComputer',
       cookie: this.#requireCookie(),
-      computerInfo: {
-        dnsName: this.dnsName,
-        osMajorVersion: 10,
-        osMinorVersion: 0,
-        osBuildNumber: this.osBuild,
-        osServicePackMajorNumber: 0,
-        osServicePackMinorNumber: 0,
-        osLocale: 'en-US',
-        computerManufacturer: 'QEMU',
-        computerModel: 'Standard PC (Q35 + ICH9, 2009)',
-        biosVersion: 'unknown',
-        biosName: 'unknown',
-        biosReleaseDate: '2022-02-02T00:00:00Z',
-        processorArchitecture: 'AMD64',
-        suiteMask: 256,
-        oldProductType: 1,
-        newProductType: 48,
-        systemMetrics: 0,
-        clientVersionMajorNumber: 1507,
-        clientVersionMinorNumber: 2601,
-        clientVersionBuildNumber: 30012,
-        clientVersionQfeNumber: 0,
-        osDescription: this.osBuild >= 22000 ? 'Windows 11 Pro' : 'Windows 10 Pro',
-        oem: 'QEMU',
-        deviceType: 'Standard PC (Q35 + ICH9, 2009)',
-        firmwareVersion: 'unknown',
-        mobileOperator: 'Not Present',
-      },
+      computerInfo: computerInfo(this.osBuild, this.dnsName),
     }));
   }
 
@@ -491,10 +459,8 @@ export class WsusScanClient {
   async #report(scan: ScanResult): Promise<void> {
     const now = this.#now();
     const applicable = [...this.#known.values()].filter((k) => k.isLeaf && k.applies).length;
-    const events: ReportingEvent[] = [
-      this.#event(now, 147, 0, [String(applicable)], [`D=${applicable}`]),
-      this.#event(now, 156, 0, [], ['D=0', 'AgentStatus=30']),
-    ];
+    const events = scanReportEvents(this.clientId, this.osBuild, this.#sequence, now, applicable);
+    this.#sequence += events.length;
     await this.#call(() => ({
       operation: 'ReportEventBatch',
       cookie: this.#requireCookie(),
@@ -502,55 +468,6 @@ export class WsusScanClient {
       events,
     }));
     scan.eventsReported += events.length;
-  }
-
-  #event(
-    now: number,
-    eventId: number,
-    hresult: number,
-    replacementStrings: string[],
-    misc: string[],
-  ): ReportingEvent {
-    const sampling = Number.parseInt(this.clientId.replace(/-/g, '').slice(0, 6), 16) % 1000;
-    return {
-      targetSid: this.clientId,
-      sequenceNumber: this.#sequence++,
-      timeAtTarget: formatWsusTime(now, 'wsus'),
-      eventInstanceId: randomUUID(),
-      namespaceId: 1,
-      eventId,
-      sourceId: 101,
-      updateId: { updateId: EMPTY_GUID, revisionNumber: 0 },
-      win32HResult: hresult,
-      appName: 'CcmExec',
-      replacementStrings,
-      miscData: [
-        'B=3',
-        'C=3',
-        ...misc,
-        'G=1507.2601.30012.0',
-        `J=${sampling}`,
-        'K=unknown',
-        'L=2022-02-02T00:00:00',
-        'P=1',
-        'Q=1',
-        'AppName=CcmExec',
-        'CsiErrorType=0',
-      ],
-      computerBrand: 'QEMU',
-      computerModel: 'Standard PC (Q35 + ICH9, 2009)',
-      biosRevision: 'unknown',
-      processorArchitecture: 'Amd64Compatible',
-      osVersion: {
-        major: 10,
-        minor: 0,
-        build: this.osBuild,
-        revision: 65792,
-        servicePackMajor: 0,
-        servicePackMinor: 0,
-      },
-      osLocaleId: 1033,
-    };
   }
 
   // ---------- one call with its fault recovery ----------
@@ -653,16 +570,7 @@ export class WsusScanClient {
     ];
     let res: Awaited<ReturnType<HttpClient['send']>>;
     try {
-      res = await this.#http.send(
-        'POST',
-        this.#origin + pathFor(op),
-        {
-          'content-type': SOAP_CONTENT_TYPE,
-          soapaction: `"${soapActionFor(op)}"`,
-          'user-agent': WUA_USER_AGENT,
-        },
-        body,
-      );
+      res = await this.#http.send('POST', this.#origin + pathFor(op), wsusHeaders(op), body);
     } catch (err) {
       const failure = err instanceof HttpFailure ? err : new HttpFailure(String(err), 'other', err);
       throw new ScanAbort({

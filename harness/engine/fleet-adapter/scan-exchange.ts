@@ -22,6 +22,7 @@ import {
   type WsusOperation,
   type WsusRequest,
 } from '../../../protocol/wsus/index.ts';
+import { computerInfo, scanReportEvents } from '../../driver/wsus-machine.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import {
   type AdapterContext,
@@ -34,13 +35,7 @@ import { appliesTo } from './knowledge.ts';
 import type { MachineCache } from './shard-knowledge.ts';
 import { applyExtendedFragment, applyLocalizedFragment, urlsByDigest } from './update-metadata.ts';
 import { parseOrEnd, unusableReply } from './wsus-outcome.ts';
-import {
-  computerInfo,
-  SYSTEM_SPEC,
-  scanReportEvents,
-  WSUS_PROTOCOL_VERSION,
-  wsusAction,
-} from './wsus-requests.ts';
+import { SYSTEM_SPEC, WSUS_PROTOCOL_VERSION, wsusAction } from './wsus-requests.ts';
 
 /** Safety stop for a server that keeps offering updates (W-PAGE); real catalogs need a handful of pages. */
 const MAX_PAGES = 200;
