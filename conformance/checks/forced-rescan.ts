@@ -5,20 +5,13 @@
 // after install and after restart are offline and the SUP counts nothing for them.
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import type { CheckContext } from '../context.ts';
-import { EmulatedClient, SiteMisbehaviour, supRequests } from '../probes/emulated-client.ts';
+import { fromFirstOnlineScan, supRequests } from '../probes/emulated-client.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await EmulatedClient.start(ctx);
-  try {
-    await client.runUntil(client.now + 3 * HOUR);
-    const first = client.onlineScans()[0];
-    if (!first)
-      return fail(
-        'the emulated client made no online scan within 3 h of enabling software updates (T-FIRSTSCAN)',
-      );
+  return fromFirstOnlineScan(ctx, async (client, first) => {
     const problems: string[] = [];
     const details: string[] = [];
 
@@ -74,10 +67,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       'forced scans reach the SUP as cheap deltas and reset the TTL; post-install/restart scans stay offline',
       details,
     );
-  } catch (err) {
-    if (err instanceof SiteMisbehaviour) return fail(err.message);
-    throw err;
-  }
+  });
 }
 
 export const forcedRescanCheck: ConformanceCheck = {

@@ -6,21 +6,14 @@
 // go online must be cheap.
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import type { CheckContext } from '../context.ts';
-import { EmulatedClient, SiteMisbehaviour, supRequests } from '../probes/emulated-client.ts';
+import { fromFirstOnlineScan, supRequests } from '../probes/emulated-client.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const TTL = 24 * HOUR;
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await EmulatedClient.start(ctx);
-  try {
-    await client.runUntil(client.now + 3 * HOUR);
-    const first = client.onlineScans()[0];
-    if (!first)
-      return fail(
-        'the emulated client made no online scan within 3 h of enabling software updates (T-FIRSTSCAN)',
-      );
+  return fromFirstOnlineScan(ctx, async (client, first) => {
     const details = [`first online scan (cold): ${first.newUpdates} updates, ${first.bytesIn} bytes`];
 
     const problems: string[] = [];
@@ -68,10 +61,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       'non-forced scans inside the TTL cost the SUP nothing; past the TTL one cheap online delta scan',
       details,
     );
-  } catch (err) {
-    if (err instanceof SiteMisbehaviour) return fail(err.message);
-    throw err;
-  }
+  });
 }
 
 export const scanTtlCheck: ConformanceCheck = {

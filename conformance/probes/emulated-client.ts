@@ -12,6 +12,7 @@ import { defineFleetConfig } from '../../harness/fleet/config.ts';
 import type { FleetAction, FleetEvent, ScanAction, ScanResult } from '../../harness/fleet/vocabulary.ts';
 import type { UpdateSourcePolicy } from '../../protocol/mp/index.ts';
 import { parseWsusTime } from '../../protocol/wsus/index.ts';
+import { type CheckOutcome, fail } from '../check.ts';
 import { type CheckContext, observerOf, required } from '../context.ts';
 import { describeError } from '../describe-error.ts';
 import { type MpProbe, registerMachine, updateSourcePolicy, wsusLocation } from './mp-probe.ts';
@@ -39,6 +40,7 @@ interface Entry {
 
 /** Site latency the client's replies are stamped with (virtual time between request and result). */
 const REPLY_MS = 1_000;
+const HOUR = 3_600_000;
 
 export class EmulatedClient {
   readonly scans: ScanRecord[] = [];
@@ -229,4 +231,28 @@ export async function supRequests(ctx: CheckContext): Promise<number> {
   if (typeof n !== 'number')
     throw new Error('the observer GET /api/stats has no numeric frontEnds.sup.total.requests');
   return n;
+}
+
+/**
+ * The frame of a check that follows one emulated client from its first online scan: starts the client,
+ * lets it make that scan (T-FIRSTSCAN: within 3 h of enabling software updates) and hands both to `body`.
+ * A SiteMisbehaviour met on the way ends the check as a failure.
+ */
+export async function fromFirstOnlineScan(
+  ctx: CheckContext,
+  body: (client: EmulatedClient, first: ScanRecord) => Promise<CheckOutcome>,
+): Promise<CheckOutcome> {
+  const client = await EmulatedClient.start(ctx);
+  try {
+    await client.runUntil(client.now + 3 * HOUR);
+    const first = client.onlineScans()[0];
+    if (!first)
+      return fail(
+        'the emulated client made no online scan within 3 h of enabling software updates (T-FIRSTSCAN)',
+      );
+    return await body(client, first);
+  } catch (err) {
+    if (err instanceof SiteMisbehaviour) return fail(err.message);
+    throw err;
+  }
 }
