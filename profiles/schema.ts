@@ -2,7 +2,7 @@
 // '15m'-style strings or ms and come out as ms. Timer names are the fleet's own (harness/fleet
 // config.ts FleetTimers), checked at compile time below, so a profile's timers pass straight through.
 import { z } from 'zod';
-import type { FleetTimers } from '../harness/fleet/config.ts';
+import { type FleetTimers, PERIODIC_TIMERS } from '../harness/fleet/config.ts';
 import { DURATION_HINT, formatDuration, parseDuration } from './duration.ts';
 
 /** A duration in ms (number) or with a unit (string); always ms after parsing. */
@@ -49,23 +49,10 @@ type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const timersMatchFleet: Exact<DurationTimer | 'scanRetriesPerSup', keyof FleetTimers> = true;
 void timersMatchFleet;
 
-/** Periodic timers must be > 0 or a client would wake in a tight loop. */
-const PERIODIC = new Set<DurationTimer>([
-  'policyPollMs',
-  'scanScheduleMs',
-  'minScanScheduleMs',
-  'reevaluationMs',
-  'stateMessageCycleMs',
-  'scanRetryMs',
-  'scanTtlMs',
-  'defaultCookieLifetimeMs',
-  'downloadRetryMs',
-]);
-
 const timers = z
   .strictObject({
     ...Object.fromEntries(
-      TIMER_NAMES.map((n) => [n, (PERIODIC.has(n) ? positiveDuration : duration).optional()]),
+      TIMER_NAMES.map((n) => [n, (PERIODIC_TIMERS.has(n) ? positiveDuration : duration).optional()]),
     ),
     scanRetriesPerSup: z.int().min(0).max(100).optional(),
   } as Record<DurationTimer, z.ZodOptional<typeof duration>> & {

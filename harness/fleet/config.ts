@@ -102,6 +102,20 @@ export interface FleetConfig {
   initialSupCount: number;
 }
 
+/** Timers that drive a periodic schedule: they must be > 0 or a client would wake in a tight loop
+ *  (checked here and by the profile schema). */
+export const PERIODIC_TIMERS: ReadonlySet<keyof FleetTimers> = new Set<keyof FleetTimers>([
+  'policyPollMs',
+  'scanScheduleMs',
+  'minScanScheduleMs',
+  'reevaluationMs',
+  'stateMessageCycleMs',
+  'scanRetryMs',
+  'scanTtlMs',
+  'defaultCookieLifetimeMs',
+  'downloadRetryMs',
+]);
+
 export function defaultTimers(variant: TriggerVariant = 'current'): FleetTimers {
   return {
     policyPollMs: 60 * MINUTE,
@@ -213,21 +227,9 @@ function validate(c: FleetConfig): void {
     throw new FleetConfigError('variant', c.variant, "'current' or '2007'");
   }
   ms('rolloutRampMs', c.rolloutRampMs, false);
-  // Timers that drive a periodic schedule must be positive or a client would wake in a tight loop.
-  const periodic = new Set([
-    'policyPollMs',
-    'scanScheduleMs',
-    'minScanScheduleMs',
-    'reevaluationMs',
-    'stateMessageCycleMs',
-    'scanRetryMs',
-    'scanTtlMs',
-    'defaultCookieLifetimeMs',
-    'downloadRetryMs',
-  ]);
   for (const [name, v] of Object.entries(c.timers)) {
     if (name === 'scanRetriesPerSup') int('timers.scanRetriesPerSup', v, 0);
-    else ms(`timers.${name}`, v, periodic.has(name));
+    else ms(`timers.${name}`, v, PERIODIC_TIMERS.has(name as keyof FleetTimers));
   }
   int('rules.maxFaultRecoveriesPerScan', c.rules.maxFaultRecoveriesPerScan, 0);
   if (c.machines.length === 0)
