@@ -4,21 +4,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DpClient, DpDownloadError } from '../../harness/driver/dp-client.ts';
 import { HttpClient } from '../../harness/driver/http.ts';
 import type { CatalogFile } from '../../site/catalog/types.ts';
-import { type RunningSite, startSite } from '../../site/server.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { startLocalSite } from '../local-site.ts';
 
 let site: RunningSite;
 let http: HttpClient;
 let file: CatalogFile;
 
 beforeAll(async () => {
-  site = await startSite({
-    bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
-    mpHttpPort: 0,
-    mpHttpsPort: 0,
-    observerPort: 0,
-    clock: { mode: 'manual' },
+  site = await startLocalSite({
     catalog: { seed: 5, leafUpdates: 8 },
   });
   http = new HttpClient({ caFile: site.caFile });

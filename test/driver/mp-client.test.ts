@@ -9,21 +9,15 @@ import {
   parseCcmPost,
   parseClientRegistrationRequest,
 } from '../../protocol/mp/index.ts';
-import { type RunningSite, startSite } from '../../site/server.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { startLocalSite } from '../local-site.ts';
 import type { SiteRequest } from '../../site/types.ts';
 
 let site: RunningSite;
 let http: HttpClient;
 
 beforeAll(async () => {
-  site = await startSite({
-    bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
-    mpHttpPort: 0,
-    mpHttpsPort: 0,
-    observerPort: 0,
-    clock: { mode: 'manual' },
+  site = await startLocalSite({
     catalog: { seed: 9, leafUpdates: 8 },
     processor: { backlogRejectThreshold: 5 },
   });

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
 import { type ScanResult, WsusScanClient } from '../../harness/driver/wsus-client.ts';
-import { type RunningSite, startSite } from '../../site/server.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { startLocalSite } from '../local-site.ts';
 
 const T0 = Date.parse('2026-10-01T08:00:00Z');
 let site: RunningSite;
@@ -13,14 +14,8 @@ let client: WsusScanClient;
 let cold: ScanResult;
 
 beforeAll(async () => {
-  site = await startSite({
-    bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
-    mpHttpPort: 0,
-    mpHttpsPort: 0,
-    observerPort: 0,
-    clock: { mode: 'manual', start: T0 },
+  site = await startLocalSite({
+    clock: { start: T0 },
     catalog: { seed: 1 },
   });
   http = new HttpClient({ caFile: site.caFile });

@@ -7,7 +7,8 @@ import { HttpClient } from '../../harness/driver/http.ts';
 import { MpClient } from '../../harness/driver/mp-client.ts';
 import type { StateMessage } from '../../protocol/mp/index.ts';
 import type { BacklogSnapshot } from '../../site/mp/index.ts';
-import { type RunningSite, startSite } from '../../site/server.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { startLocalSite } from '../local-site.ts';
 
 const T0 = Date.UTC(2025, 0, 14, 18, 0, 0);
 /** 4 loaders x 1,500 = 6,000 records per site minute = 1,000 per 10 s step. */
@@ -19,14 +20,8 @@ let site: RunningSite;
 let http: HttpClient;
 
 beforeAll(async () => {
-  site = await startSite({
-    bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
-    mpHttpPort: 0,
-    mpHttpsPort: 0,
-    observerPort: 0,
-    clock: { mode: 'manual', start: T0 },
+  site = await startLocalSite({
+    clock: { start: T0 },
     catalog: { seed: 3, leafUpdates: 20 },
     processor: PROCESSOR,
   });

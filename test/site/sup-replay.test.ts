@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
 import { operationFromSoapAction, parseWsusResponse, type WsusCookie } from '../../protocol/wsus/index.ts';
-import { type RunningSite, startSite } from '../../site/server.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { startLocalSite } from '../local-site.ts';
 import { WSUS_CAPTURES_DIR } from '../paths.ts';
 
 const NATIVE = join(WSUS_CAPTURES_DIR, 'wsus-m0-native');
@@ -52,14 +53,8 @@ let site: RunningSite;
 let http: HttpClient;
 
 beforeAll(async () => {
-  site = await startSite({
-    bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
-    mpHttpPort: 0,
-    mpHttpsPort: 0,
-    observerPort: 0,
-    clock: { mode: 'manual', start: T0 },
+  site = await startLocalSite({
+    clock: { start: T0 },
     catalog: { seed: 5, leafUpdates: 300 },
   });
   http = new HttpClient({ caFile: site.caFile });
