@@ -2,9 +2,8 @@
 // default (~5 MB cold scan) catalog, every client holding a WSUS cookie and an MP-assigned SMSID as in
 // steady state. Prints heap + array buffers per client (the design goal is well under 1-2 KB per client
 // with 100,000 clients over 2 workers); the bound asserted is deliberately loose.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { liveBytes } from '../live-bytes.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
 import { type CatalogKnowledge, discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
 import {
@@ -15,16 +14,6 @@ import { DEFAULT_MACHINES } from '../../harness/fleet/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { shardContext } from './behaviour-loop.ts';
 import { startTestSite, T0 } from './site.ts';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-function used(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 const CLIENTS = 100_000;
 let site: RunningSite;
@@ -47,7 +36,7 @@ afterAll(async () => {
 });
 
 it('a 100,000-client warm shard with cookies and SMSIDs', () => {
-  const before = used();
+  const before = liveBytes();
   const behaviour = new FleetBehaviour(
     shardContext(CLIENTS, 1, T0),
     {
@@ -57,7 +46,7 @@ it('a 100,000-client warm shard with cookies and SMSIDs', () => {
     },
     signer,
   );
-  const built = used();
+  const built = liveBytes();
   // Steady state: every client has scanned this hour (a 256-byte WSUS cookie) and registered (SMSID).
   const ctx = behaviour.protocolState;
   const encrypted = Buffer.alloc(256, 7).toString('base64');
@@ -65,7 +54,7 @@ it('a 100,000-client warm shard with cookies and SMSIDs', () => {
     ctx.cookies.set(c, { expiration: '2026-10-01T09:00:00.1234567Z', encryptedData: encrypted });
     ctx.smsIds.set(c, `GUID:${(0x10000000 + c).toString(16).toUpperCase()}-1111-4222-8333-444455556666`);
   }
-  const after = used();
+  const after = liveBytes();
   const perClient = (after - before) / CLIENTS;
   const fleetPerClient = (built - before) / CLIENTS;
   const rss = process.memoryUsage().rss;
