@@ -9,19 +9,13 @@
 // exports `createBehaviour` (functions cannot cross threads), with structured-clone options.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OperationName, TransportErrorKind } from '../metrics/schema.ts';
+import type { TransportRequest } from './transport.ts';
 
-/** One HTTP request a client wants sent now. */
-export interface HttpAction {
+/** One HTTP request a client wants sent now: what the transport sends (origin, e.g. 'http://sup1:8530',
+ *  is the pool it goes through), plus what the engine keeps for metrics and for the behaviour. */
+export interface HttpAction extends TransportRequest {
   /** Metric name of the request (see metrics/schema.ts OPERATIONS), e.g. 'wsus.SyncUpdates'. */
   operation: OperationName;
-  /** Scheme, host and port: the pool the request goes through, e.g. 'http://sup1:8530'. */
-  origin: string;
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  /** Count but don't keep the reply body (content downloads). */
-  discardBody?: boolean;
   /** Opaque to the engine; handed back with the outcome (e.g. which step of a scan this was). */
   tag?: unknown;
 }
