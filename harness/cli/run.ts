@@ -4,7 +4,9 @@
 // started in child processes and stopped at the end, also on Ctrl-C.
 import { Command, type CommanderError } from 'commander';
 import { BUILTIN_PROFILES, ProfileError, ProfileLoadError, resolveProfile } from '../../profiles/index.ts';
+import { FleetBehaviourOptionsError } from '../engine/fleet-adapter/options.ts';
 import { FleetConfigError } from '../fleet/config.ts';
+import { DiscoveryFailed } from '../run/discover-process.ts';
 import { EXIT_ABORTED, EXIT_CODES, EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';
 import {
   checkRunFlags,
@@ -35,7 +37,7 @@ export function runCommand(): Command {
     .option('--duration <d>', "virtual duration, e.g. '6h', '1d' (default: the profile's)")
     .option('--speed <x>', "virtual seconds per wall second (default: the profile's; 60 = an hour a minute)")
     .option('--seed <s>', "run seed (default: the profile's fleet.seed)")
-    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--workers <n>', 'worker threads (default: one per core, less one for the embedded site)')
     .option('--mp <url>', 'management point of an existing site (no embedded site), e.g. http://mp01')
     .option('--sup <url>', 'software update point of that site, in client order (repeatable)', collect)
     .option(
@@ -90,7 +92,12 @@ export async function runCli(flags: RunFlags): Promise<number> {
     const { exitCode } = await runPlan(plan);
     return exitCode;
   } catch (err) {
-    if (err instanceof FleetConfigError) {
+    // Bad fleet settings or a target that does not answer like a site: nothing of the load was sent.
+    if (
+      err instanceof FleetConfigError ||
+      err instanceof FleetBehaviourOptionsError ||
+      err instanceof DiscoveryFailed
+    ) {
       console.error(`patchstorm run: ${err.message}`);
       return EXIT_INVALID_INPUT;
     }

@@ -17,6 +17,11 @@ export interface DiscoveryRequest {
 const ENTRY = fileURLToPath(new URL('./discover-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx/esm');
 
+/** The target did not answer discovery as a site should: nothing of the load was sent (exit 2). */
+export class DiscoveryFailed extends Error {
+  override readonly name = 'DiscoveryFailed';
+}
+
 export function discoverInChildProcess(request: DiscoveryRequest): Promise<CatalogKnowledge> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, ENTRY, JSON.stringify(request)], {
@@ -31,13 +36,13 @@ export function discoverInChildProcess(request: DiscoveryRequest): Promise<Catal
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code !== 0) {
-        reject(new Error(`catalog discovery failed (${signal ?? `exit ${code}`}): ${err.trim()}`));
+        reject(new DiscoveryFailed(`catalog discovery failed (${signal ?? `exit ${code}`}): ${err.trim()}`));
         return;
       }
       try {
         resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as CatalogKnowledge);
       } catch (e) {
-        reject(new Error(`catalog discovery printed no knowledge: ${(e as Error).message}`));
+        reject(new DiscoveryFailed(`catalog discovery printed no knowledge: ${(e as Error).message}`));
       }
     });
   });

@@ -1,6 +1,7 @@
 // Runs a RunPlan end to end: target (embedded site processes or the operator's servers), catalog
 // discovery, fleet options, site-side events, the load run, the report, and the clean-up that must
 // happen however the run ends (the embedded site is always stopped).
+import { availableParallelism } from 'node:os';
 import { formatDuration } from '../../profiles/index.ts';
 import type { VirtualClock } from '../engine/clock.ts';
 import {
@@ -17,7 +18,7 @@ import { discoverInChildProcess } from './discover-process.ts';
 import { type EmbeddedSite, startEmbeddedSite } from './embedded-site.ts';
 import { buildsOf, fleetBehaviourOptions } from './fleet-options.ts';
 import { ObserverClient } from './observer-client.ts';
-import type { RunPlan } from './plan.ts';
+import type { ExternalTarget, RunPlan } from './plan.ts';
 import { formatNotes, type RunNotes, type RunReport } from './run-notes.ts';
 import { frozenSiteTime, startSiteClocks } from './site-clock.ts';
 import { SiteEventScheduler } from './site-events.ts';
@@ -54,6 +55,41 @@ export function planWarnings(plan: RunPlan): string[] {
     );
   }
   return w;
+}
+
+async function targetNote(
+  plan: RunPlan,
+  site: EmbeddedSite | undefined,
+  clockOffsets: Promise<number[]> | undefined,
+): Promise<RunNotes['target']> {
+  if (site) {
+    return {
+      kind: 'embedded',
+      supNodes: site.sups.length,
+      mp: site.mp,
+      sups: site.sups,
+      observer: site.observers[0]!.base,
+      ...(clockOffsets ? { clockOffsetsMs: await clockOffsets.catch(() => []) } : {}),
+    };
+  }
+  const t = plan.target as ExternalTarget;
+  return {
+    kind: 'external',
+    mp: t.mp,
+    sups: t.sups,
+    dps: t.dps,
+    ...(t.observer ? { observer: t.observer } : {}),
+  };
+}
+
+/**
+ * One worker per core, less one for the embedded site's process when there is one (it is single-threaded
+ * and needs a core of its own, or its latency includes waiting for ours). Each worker also costs ~150 MB
+ * of baseline memory (its own module graph and catalog tables), so fewer is better when they keep up.
+ */
+export function defaultWorkers(plan: RunPlan): number {
+  const cores = availableParallelism();
+  return plan.target.kind === 'embedded' ? Math.max(1, cores - 1) : cores;
 }
 
 /** Resolves to the signal name when SIGINT/SIGTERM arrives before the load starts (runLoad then owns them). */
@@ -165,7 +201,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     );
     const { summary } = await runLoad({
       fleetSize: plan.fleetSize,
-      ...(plan.workers !== undefined ? { workers: plan.workers } : {}),
+      workers: plan.workers ?? defaultWorkers(plan),
       seed: plan.seed,
       speed: plan.speed,
       durationMs: plan.durationMs,
@@ -190,24 +226,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     // Between the end of the load and the clean-up a signal must not kill us before the site stops.
     signals = earlySignals();
     const notes: RunNotes = {
-      target: site
-        ? {
-            kind: 'embedded',
-            supNodes: site.sups.length,
-            mp: site.mp,
-            sups: site.sups,
-            observer: site.observers[0]!.base,
-            ...(clockOffsets ? { clockOffsetsMs: await clockOffsets.catch(() => []) } : {}),
-          }
-        : plan.target.kind === 'external'
-          ? {
-              kind: 'external',
-              mp: plan.target.mp,
-              sups: plan.target.sups,
-              dps: plan.target.dps,
-              ...(plan.target.observer ? { observer: plan.target.observer } : {}),
-            }
-          : (undefined as never),
+      target: await targetNote(plan, site, clockOffsets),
       catalog: { version: knowledge.catalogVersion, updates: knowledge.updates.length, builds, discoveryMs },
       siteEvents: await scheduler.stop(),
       warnings,

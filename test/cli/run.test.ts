@@ -144,6 +144,24 @@ describe('patchstorm run', () => {
     expect(stdout).not.toContain('starting the embedded reference site');
   });
 
+  it('against an external target: warns that server timers run in real time; an unreachable target exits 2', async () => {
+    const { code, stdout, stderr } = await run([
+      '--profile',
+      jsonProfile,
+      '--mp',
+      'http://127.0.0.1:1',
+      '--sup',
+      'http://127.0.0.1:1',
+      '--out',
+      join(dir, 'unreachable'),
+    ]).done;
+    expect(stdout).toContain('warning: the clients run 1440x faster than real time');
+    expect(stdout).toContain('cookie lifetime');
+    expect(stdout).not.toContain('starting the embedded reference site');
+    expect(stderr).toContain('catalog discovery failed');
+    expect(code).toBe(2);
+  });
+
   it('on SIGINT mid-run writes the summary, stops the site and exits 130', async () => {
     const out = join(dir, 'interrupted');
     const { child, done } = run([
