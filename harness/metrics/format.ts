@@ -1,11 +1,16 @@
 // Number and time formatting shared by the terminal sinks.
 
+/** Milliseconds as a bare number, for columns headed "ms" (never switches unit). */
 export function formatMs(ms: number): string {
   if (ms === 0) return '0';
   if (ms < 1) return ms.toFixed(2);
   if (ms < 100) return ms.toFixed(1);
-  if (ms < 10_000) return Math.round(ms).toString();
-  return `${(ms / 1000).toFixed(1)}s`;
+  return Math.round(ms).toString();
+}
+
+/** A latency with its unit, for running text: "3.6 ms", "881 ms", "10.6 s". */
+export function formatLatency(ms: number): string {
+  return ms < 10_000 ? `${formatMs(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 export function formatRate(perSecond: number): string {

@@ -2,7 +2,7 @@
 // virtual duration, virtual and wall time, request rate, p95, errors, lateness and site backlog.
 // Otherwise (CI logs, pipes): the same figures as a plain line every `plainEverySeconds`.
 import type { IntervalStats } from './aggregator.ts';
-import { formatCount, formatDuration, formatMs, formatRate } from './format.ts';
+import { formatCount, formatDuration, formatLatency, formatRate } from './format.ts';
 
 export interface ProgressSinkOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -48,9 +48,9 @@ export class ProgressSink {
       `virtual ${formatDuration(s.virtualTime - virtualStart)}/${formatDuration(virtualDurationMs)}`,
       `wall ${formatDuration(s.wallTime - wallStart)}`,
       `${formatRate(s.perSecond)} req/s`,
-      `p95 ${formatMs(s.p95Ms)} ms`,
+      `p95 ${formatLatency(s.p95Ms)}`,
       `err ${formatCount(s.errors)}`,
-      `late p99 ${formatMs(s.latenessP99Ms)} ms`,
+      `late p99 ${formatLatency(s.latenessP99Ms)}`,
       `clients ${formatCount(s.activeClients)}`,
       `in-flight ${formatCount(s.inFlight)}`,
     ];

@@ -6,6 +6,7 @@ import {
   formatCount,
   formatDuration,
   formatMs,
+  formatLatency,
   formatPercent,
   formatRate,
   padTable,
@@ -58,8 +59,8 @@ export function formatSummary(s: RunSummary): string {
   const g = s.generator;
   out.push(
     '',
-    `generator: ${formatCount(g.sent)} sent, lateness p50 ${formatMs(g.lateness.p50Ms)} / p99 ${formatMs(g.lateness.p99Ms)} / ` +
-      `max ${formatMs(g.lateness.maxMs)} ms`,
+    `generator: ${formatCount(g.sent)} sent, lateness p50 ${formatLatency(g.lateness.p50Ms)} / ` +
+      `p99 ${formatLatency(g.lateness.p99Ms)} / max ${formatLatency(g.lateness.maxMs)}`,
     `  ${g.verdict}`,
   );
   if (s.backlog) {
@@ -71,7 +72,7 @@ export function formatSummary(s: RunSummary): string {
   if (s.thresholds.length > 0) {
     out.push('', 'thresholds:');
     for (const r of s.thresholds) {
-      const actual = r.actual === null ? 'not measured' : formatMs(r.actual).replace(/s$/, ' s');
+      const actual = r.actual === null ? 'not measured' : formatLatency(r.actual);
       out.push(
         `  ${r.breached ? 'BREACHED' : 'ok      '}  ${r.description}: ${r.name === 'errorRate' && r.actual !== null ? formatPercent(r.actual) : actual}`,
       );

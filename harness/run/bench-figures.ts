@@ -1,13 +1,9 @@
 // The figures the scale benchmarks print from a run's report: memory, requests by operation,
 // generator lateness and skips, errors by kind, and where the CPU went.
-import { formatBytes, formatCount, formatMs } from '../metrics/format.ts';
+import { formatBytes, formatCount, formatLatency } from '../metrics/format.ts';
 import type { RunReport } from './run-notes.ts';
 
-/** formatMs switches to seconds ('12.5s') above 10 s: only bare numbers get the ms unit. */
-const ms = (v: number): string => {
-  const text = formatMs(v);
-  return text.endsWith('s') ? text : `${text} ms`;
-};
+const ms = formatLatency;
 
 export interface CpuFigures {
   /** Coordinator + worker threads, CPU seconds. */
