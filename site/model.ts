@@ -39,6 +39,7 @@ export type ViolationName =
   | 'wrong-content-hash'
   | 'no-serial-gap-detection'
   | 'reject-when-backlogged'
+  | 'no-unknown-while-waiting'
   /** SUP: a cookie it never issued (garbage EncryptedData) opens as a fresh valid cookie of an unknown
    *  client instead of the InvalidCookie fault (behaviour.md W-COOKIE). */
   | 'accept-any-cookie';

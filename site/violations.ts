@@ -18,6 +18,7 @@ export const VIOLATION_NAMES = [
   'wrong-content-hash',
   'no-serial-gap-detection',
   'reject-when-backlogged',
+  'no-unknown-while-waiting',
   'accept-any-cookie',
 ] as const satisfies readonly ViolationName[];
 

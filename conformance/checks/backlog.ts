@@ -8,7 +8,7 @@ import { type CheckOutcome, type ConformanceCheck, fail, pass, skip } from '../c
 import { type CheckContext, observerOf, required } from '../context.ts';
 import { advanceSiteClock, siteNow } from '../probes/site-clock.ts';
 import { detectionMessage, newReportSender, postStateReport } from '../probes/state-report.ts';
-import { drainBacklog, readBacklog, readCompliance } from '../probes/state-system.ts';
+import { complianceUpdateIds, drainBacklog, readBacklog, readCompliance } from '../probes/state-system.ts';
 
 const PER_REPORT = 100;
 /** Burst size: twice a minute of processing, within bounds that keep the check to seconds. */
@@ -24,7 +24,14 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   if (!(rate > 0)) return fail(`the observer reports a processing capacity of ${rate} messages per minute`);
   const burst = Math.min(MAX_BURST, Math.max(MIN_BURST, 2 * rate));
   const clients = Math.ceil(burst / PER_REPORT);
-  const updates = Array.from({ length: PER_REPORT }, () => randomUUID());
+  // Updates the site keeps compliance for (its catalog), so Unknown is visible per update while the
+  // burst waits; fresh random ids only when the site lists too few (then Unknown cannot be shown).
+  const siteUpdates = await complianceUpdateIds(observer);
+  const updates =
+    siteUpdates.length >= PER_REPORT
+      ? siteUpdates.slice(0, PER_REPORT)
+      : Array.from({ length: PER_REPORT }, () => randomUUID());
+  const baseline = await readCompliance(observer, updates);
   const now = await siteNow(observer);
 
   const refusals: string[] = [];
@@ -51,12 +58,19 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   }
   const built = await readBacklog(observer);
   const waiting = await readCompliance(observer, updates.slice(0, 1));
+  const first = baseline.get(updates[0]!)!;
   const known = waiting.get(updates[0]!)!;
+  const unknownAdded = known.unknown - first.unknown;
+  const requiredAdded = known.required - first.required;
+  // Each burst report carries one client's messages about all the updates, so every report still in
+  // the inbox is one client the site must show as Unknown for them.
+  const waitingClients = Math.floor((built.depth - before.depth) / PER_REPORT);
   const details = [
     `capacity ${rate} messages/min; burst of ${clients} reports × ${PER_REPORT} = ${clients * PER_REPORT} messages`,
     `after the burst: depth ${built.depth}, accepted +${built.accepted - before.accepted}` +
       (backPressure ? `, ${backPressure} explicit back-pressure answers honoured` : ''),
-    `while waiting, update ${updates[0]}: ${known.required} Required, ${known.unknown} Unknown`,
+    `while waiting, update ${updates[0]}: +${requiredAdded} Required, +${unknownAdded} Unknown ` +
+      `(${waitingClients} burst clients' reports still waiting)`,
   ];
   if (refusals.length > 0) {
     return fail(
@@ -69,9 +83,15 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     return skip('the burst did not form a backlog (the site processed it as fast as it arrived)', details);
   }
   const problems: string[] = [];
-  if (known.required >= clients) {
+  if (requiredAdded >= clients) {
     problems.push(
       `compliance already counts all ${clients} clients while ${built.depth} messages wait (expected Unknown for waiting clients)`,
+    );
+  }
+  if (siteUpdates.length >= PER_REPORT && unknownAdded < waitingClients) {
+    problems.push(
+      `compliance shows ${unknownAdded} more Unknown for update ${updates[0]} while ${waitingClients} clients' ` +
+        'reports about it wait: clients whose messages are not processed yet must count as Unknown',
     );
   }
 
@@ -84,8 +104,11 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     problems.push(`${drained} messages processed in one minute, above the stated capacity of ${rate}`);
 
   const after = await drainBacklog(observer, 24 * 60);
-  const final = (await readCompliance(observer, updates)).values();
-  const lost = [...final].reduce((n, c) => n + Math.max(0, clients - c.required), 0);
+  const final = await readCompliance(observer, updates);
+  const lost = updates.reduce(
+    (n, id) => n + Math.max(0, clients - (final.get(id)!.required - baseline.get(id)!.required)),
+    0,
+  );
   details.push(`after draining: depth ${after.depth}, processed +${after.processed - before.processed}`);
   if (after.depth > 0)
     problems.push(`the backlog did not drain within a day of site time (depth ${after.depth})`);

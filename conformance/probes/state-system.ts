@@ -41,6 +41,15 @@ export async function readBacklog(observer: ObserverClient): Promise<Backlog> {
   return out as unknown as Backlog;
 }
 
+/** The update ids the site keeps compliance for (its catalog's software updates and any reported id). */
+export async function complianceUpdateIds(observer: ObserverClient): Promise<string[]> {
+  const raw = await observer.get<{ perUpdate?: Record<string, unknown> }>('/api/compliance');
+  if (!raw?.perUpdate || typeof raw.perUpdate !== 'object') {
+    throw new Error('the observer GET /api/compliance has no perUpdate map');
+  }
+  return Object.keys(raw.perUpdate);
+}
+
 /** Compliance counts of the given update ids (zeros for ids the site has never heard of). */
 export async function readCompliance(
   observer: ObserverClient,
