@@ -16,8 +16,19 @@ export interface ObserverSources {
   backlog(): unknown;
   /** Compliance per update and overall, as the site's processed state messages say. */
   compliance(): unknown;
+  /**
+   * Records computers in the SUP's registration table as if each had run RegisterComputer (a SUSDB that
+   * already knows a warm fleet). Absent on a site without a SUP front-end.
+   */
+  registerComputers?(clients: readonly RegisteredComputer[]): { added: number; total: number };
   /** Front-end state worth showing with the request counters (registrations, cookies issued...). */
   frontEndState?(): Record<string, unknown>;
+}
+
+export interface RegisteredComputer {
+  clientId: string;
+  dnsName: string;
+  osBuild?: number;
 }
 
 export interface ApiAnswer {
@@ -96,6 +107,35 @@ const deploymentSchema = z
     path: ['deadlineHours'],
   });
 
+/** Computers per POST /api/registrations (the body limit of the observer holds 10,000 comfortably). */
+export const MAX_REGISTRATIONS_PER_CALL = 10_000;
+
+const registrationsSchema = z.strictObject({
+  clients: z
+    .array(
+      z.strictObject({
+        /** WUA SusClientId, the id the client's cookie carries. */
+        clientId: z
+          .string()
+          .regex(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+            'expected a GUID (SusClientId)',
+          ),
+        dnsName: z
+          .string()
+          .min(1)
+          .max(255)
+          .regex(
+            /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+            'expected a DNS name such as "psw000042.contoso.test"',
+          ),
+        osBuild: z.number().int().min(0).max(1_000_000).optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_REGISTRATIONS_PER_CALL),
+});
+
 const violationsSchema = z.strictObject({ names: z.array(z.string()).max(100) });
 
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -173,6 +213,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
         now,
       );
       return { status: 201, body: deployment };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/registrations',
+    handle: (s, body) => {
+      const { clients } = parseOrThrow(registrationsSchema, body);
+      if (!s.registerComputers) {
+        return {
+          status: 501,
+          body: { error: 'this site has no SUP registration table to record computers in' },
+        };
+      }
+      const { added, total } = s.registerComputers(clients);
+      return ok({ received: clients.length, added, registrations: total });
     },
   },
   { method: 'GET', path: '/api/faults', handle: (s) => ok(s.faults.config) },

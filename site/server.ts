@@ -112,6 +112,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       faults,
       backlog: () => mp.backlog(),
       compliance: () => mp.compliance(),
+      registerComputers: (clients) => sup.registerComputers(clients),
       frontEndState: () => {
         const { backlog: _backlog, compliance: _compliance, ...mpState } = mp.snapshot();
         return { sup: sup.snapshot(), mp: mpState };

@@ -12,6 +12,8 @@ export interface RunNotes {
         mp: string;
         sups: string[];
         observer: string;
+        /** Warm clients recorded in the SUPs' registration tables before the run (POST /api/registrations). */
+        susdbSeededClients?: number;
         clockOffsetsMs?: number[];
       }
     | { kind: 'external'; mp: string; sups: string[]; dps: string[]; observer?: string };
@@ -25,6 +27,12 @@ export type RunReport = RunSummary & { run: RunNotes };
 
 export function formatNotes(notes: RunNotes): string {
   const lines: string[] = [];
+  if (notes.target.kind === 'embedded' && notes.target.susdbSeededClients !== undefined) {
+    lines.push(
+      `note: the embedded SUSDB was seeded with ${notes.target.susdbSeededClients.toLocaleString('en-US')} clients ` +
+        '(a warm fleet is registered with the SUP before the run, as on a site that has known it for months)',
+    );
+  }
   if (notes.siteEvents.length > 0) {
     lines.push('profile events:');
     for (const e of notes.siteEvents)

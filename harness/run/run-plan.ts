@@ -22,6 +22,7 @@ import type { ExternalTarget, RunPlan } from './plan.ts';
 import { formatNotes, type RunNotes, type RunReport } from './run-notes.ts';
 import { frozenSiteTime, startSiteClocks } from './site-clock.ts';
 import { SiteEventScheduler } from './site-events.ts';
+import { seedSusRegistrations, startsRegistered } from './seed-registrations.ts';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -61,6 +62,7 @@ async function targetNote(
   plan: RunPlan,
   site: EmbeddedSite | undefined,
   clockOffsets: Promise<number[]> | undefined,
+  susdbSeeded: number | undefined,
 ): Promise<RunNotes['target']> {
   if (site) {
     return {
@@ -69,6 +71,7 @@ async function targetNote(
       mp: site.mp,
       sups: site.sups,
       observer: site.observers[0]!.base,
+      ...(susdbSeeded !== undefined ? { susdbSeededClients: susdbSeeded } : {}),
       ...(clockOffsets ? { clockOffsetsMs: await clockOffsets.catch(() => []) } : {}),
     };
   }
@@ -125,6 +128,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
   for (const w of warnings) out.write(`warning: ${w}\n`);
   let signals = earlySignals();
   let site: EmbeddedSite | undefined;
+  let susdbSeeded: number | undefined;
   let externalObserver: ObserverClient | undefined;
   const interrupted = (): RunPlanResult | undefined => {
     const s = signals.fired();
@@ -146,6 +150,13 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       out.write(
         `  mp ${site.mp}  sup ${site.sups.join(' ')}  observer ${site.observers[0]!.base}/api/stats\n`,
       );
+      // A warm fleet is one the site's SUSDB already knows: the fresh embedded site must know it too.
+      if (startsRegistered(profile)) {
+        susdbSeeded = await seedSusRegistrations(site.observers, plan.seed, plan.fleetSize);
+        out.write(
+          `  SUSDB seeded with ${susdbSeeded.toLocaleString('en-US')} warm clients (registered as if by RegisterComputer)\n`,
+        );
+      }
     } else {
       targets = { mp: plan.target.mp, sups: plan.target.sups, siteCode: plan.target.siteCode };
       externalObserver = plan.target.observer ? new ObserverClient(plan.target.observer) : undefined;
@@ -226,7 +237,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     // Between the end of the load and the clean-up a signal must not kill us before the site stops.
     signals = earlySignals();
     const notes: RunNotes = {
-      target: await targetNote(plan, site, clockOffsets),
+      target: await targetNote(plan, site, clockOffsets, susdbSeeded),
       catalog: { version: knowledge.catalogVersion, updates: knowledge.updates.length, builds, discoveryMs },
       siteEvents: await scheduler.stop(),
       warnings,

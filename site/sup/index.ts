@@ -18,6 +18,7 @@ import { SupContext } from './context.ts';
 import { CookieSealer } from './cookies.ts';
 import { getExtendedUpdateInfo, getFileLocations, refreshCache } from './extended-info.ts';
 import { ConfigBody, getAuthorizationCookie, getCookie, registerComputer } from './handshake.ts';
+import type { SeededComputer } from './registrations.ts';
 import { faultReply, httpError, SupFault, soapReply } from './replies.ts';
 import { reportEventBatch, startCategoryScan } from './reporting.ts';
 import { syncUpdates } from './sync-updates.ts';
@@ -37,6 +38,8 @@ export interface SupSnapshot {
 
 export interface SupFrontEnd extends FrontEndHandler {
   snapshot(): SupSnapshot;
+  /** Records computers as registered (observer: a SUSDB that already knows a warm fleet); returns how many were new. */
+  registerComputers(clients: readonly SeededComputer[]): { added: number; total: number };
 }
 
 export interface SupOptions {
@@ -162,6 +165,11 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     busyReply(operation: string): SiteReply {
       // buildWsusFault echoes a known operation as its quoted SOAPAction, like the real server's Method.
       return fault('ServerBusy', 'ServerBusy', isWsusOperation(operation) ? operation : '');
+    },
+
+    registerComputers(clients) {
+      const added = ctx.registrations.registerMany(clients, ctx.now());
+      return { added, total: ctx.registrations.size };
     },
 
     snapshot(): SupSnapshot {

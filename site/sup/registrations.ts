@@ -10,6 +10,13 @@ export interface Registration {
   lastRegisteredAt: number;
 }
 
+/** A computer the observer registers without a RegisterComputer call (osBuild 0: not known). */
+export interface SeededComputer {
+  clientId: string;
+  dnsName: string;
+  osBuild?: number;
+}
+
 export class RegistrationStore {
   readonly #byClient = new Map<string, Registration>();
 
@@ -25,6 +32,19 @@ export class RegistrationStore {
     };
     this.#byClient.set(key, reg);
     return reg;
+  }
+
+  /**
+   * Records computers as if each had run RegisterComputer at `now` (the observer's seeding of a site
+   * whose SUSDB already knows a warm fleet). Returns how many were not registered before.
+   */
+  registerMany(clients: readonly SeededComputer[], now: number): number {
+    let added = 0;
+    for (const c of clients) {
+      if (!this.has(c.clientId)) added += 1;
+      this.register(c.clientId, c.dnsName, c.osBuild ?? 0, now);
+    }
+    return added;
   }
 
   get(clientId: string): Registration | undefined {
