@@ -1,7 +1,7 @@
 // The swarm's HTTP transport: undici with one Pool per origin, keep-alive, pipelining 1, HTTPS with a
 // CA file or explicit insecure mode. Requests go through `dispatch` with a small handler instead of
 // `request()` so there is no stream or promise per request, which matters at tens of thousands of
-// requests per second per worker.
+// requests per second per worker; the handler is the only per-request object of ours (no closures).
 //
 // Real-world servers misbehave (protocol-reference Appendix B) and the transport survives each way:
 // - a server that closes a keep-alive socket after every reply without `Connection: close`: a request
@@ -12,7 +12,7 @@
 // - anything else becomes a named failure kind, never an exception that could end a run.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher, Pool } from 'undici';
+import { Client, type Dispatcher, Pool, util } from 'undici';
 import { classify, HttpFailure } from '../driver/http.ts';
 import type { TransportErrorKind } from '../metrics/schema.ts';
 
@@ -68,6 +68,8 @@ export type TransportResult = TransportReply | TransportFailure;
 export type TransportCallback = (result: TransportResult) => void;
 
 const EMPTY = new Uint8Array(0);
+const NO_HEADERS: IncomingHttpHeaders = {};
+const { parseHeaders } = util;
 
 /** The error our own abort (drain deadline) raises, so it is counted as 'aborted', not 'other'. */
 class DrainAbort extends Error {
@@ -118,7 +120,7 @@ export class Transport {
       });
       return;
     }
-    this.#dispatch(pool, req, bytesOut, false, done);
+    this.#dispatch(pool, req, bytesOut, undefined, done);
   }
 
   /** Aborts every request still in flight (they complete with kind 'aborted'). */
@@ -138,23 +140,10 @@ export class Transport {
     dispatcher: Dispatcher,
     req: TransportRequest,
     bytesOut: number,
-    retried: boolean,
+    retryClient: Client | undefined,
     done: TransportCallback,
   ) {
-    const collector = new ReplyCollector(req, bytesOut, retried, this.#options.maxBodyBytes, (result) => {
-      this.#inFlight.delete(collector);
-      if (
-        !result.ok &&
-        result.kind === 'reset' &&
-        !retried &&
-        !collector.replyStarted &&
-        this.#retryAllowed()
-      ) {
-        this.#retryOnFreshSocket(req, bytesOut, done);
-        return;
-      }
-      done(result);
-    });
+    const collector = new ReplyCollector(this, req, bytesOut, retryClient, done);
     this.#inFlight.add(collector);
     dispatcher.dispatch(
       {
@@ -166,10 +155,30 @@ export class Transport {
         headersTimeout: this.#options.timeoutMs,
         bodyTimeout: this.#options.timeoutMs,
         // The fresh-socket retry asks for the socket to be closed after its one request.
-        reset: retried,
+        reset: retryClient !== undefined,
       },
       collector,
     );
+  }
+
+  /** Called once per collector with its outcome: retries a reset before any reply byte, else reports. */
+  finish(collector: ReplyCollector, result: TransportResult): void {
+    this.#inFlight.delete(collector);
+    const retryClient = collector.retryClient;
+    if (retryClient !== undefined) {
+      retryClient.destroy().catch(() => {});
+      collector.done(result);
+      return;
+    }
+    if (!result.ok && result.kind === 'reset' && !collector.replyStarted && this.#retryAllowed()) {
+      this.#retryOnFreshSocket(collector.req, collector.bytesOut, collector.done);
+      return;
+    }
+    collector.done(result);
+  }
+
+  get maxBodyBytes(): number {
+    return this.#options.maxBodyBytes;
   }
 
   #retryAllowed(): boolean {
@@ -178,10 +187,7 @@ export class Transport {
 
   #retryOnFreshSocket(req: TransportRequest, bytesOut: number, done: TransportCallback): void {
     const client = new Client(req.origin, this.#clientOptions());
-    this.#dispatch(client, req, bytesOut, true, (result) => {
-      client.destroy().catch(() => {});
-      done(result);
-    });
+    this.#dispatch(client, req, bytesOut, client, done);
   }
 
   #pool(origin: string): Pool {
@@ -209,79 +215,102 @@ export class Transport {
   }
 }
 
-/** Collects one reply; reports exactly once. */
+/**
+ * Collects one reply; reports exactly once. It implements undici's core (onConnect/onHeaders/...)
+ * handler interface rather than the controller one: undici wraps a controller-style handler in an
+ * adapter and a controller per request and parses the (empty) trailers, which showed in profiles.
+ */
 class ReplyCollector implements Dispatcher.DispatchHandler {
   replyStarted = false;
-  #controller: Dispatcher.DispatchController | undefined;
+  #abort: ((err?: Error) => void) | undefined;
   #pendingAbort: Error | undefined;
+  #aborted = false;
   #status = 0;
-  #headers: IncomingHttpHeaders = {};
-  #chunks: Buffer[] = [];
+  #headers: IncomingHttpHeaders = NO_HEADERS;
+  /** The first body chunk; most replies have just one, so no array until a second one comes. */
+  #first: Buffer | undefined;
+  #chunks: Buffer[] | undefined;
   #bodyBytes = 0;
   #headerBytes = 0;
   #finished = false;
 
   constructor(
+    readonly transport: Transport,
     readonly req: TransportRequest,
     readonly bytesOut: number,
-    readonly retried: boolean,
-    readonly maxBodyBytes: number,
-    readonly report: TransportCallback,
+    /** The one-shot client of a fresh-socket retry (destroyed once this request is done). */
+    readonly retryClient: Client | undefined,
+    readonly done: TransportCallback,
   ) {}
 
   abort(reason: Error): void {
-    if (this.#controller) this.#controller.abort(reason);
-    else this.#pendingAbort = reason;
+    if (this.#aborted) return;
+    if (this.#abort) {
+      this.#aborted = true;
+      this.#abort(reason);
+    } else this.#pendingAbort = reason;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#pendingAbort) this.abort(this.#pendingAbort);
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    if (status < 200) return; // 1xx: the real reply follows
+  onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
+    if (status < 200) return true; // 1xx: the real reply follows
     this.replyStarted = true;
     this.#status = status;
-    this.#headers = headers;
-    let n = 17; // "HTTP/1.1 200 OK\r\n" and the blank line, roughly
-    for (const k in headers) n += k.length + String(headers[k]).length + 4;
+    this.#headers = parseHeaders(rawHeaders) as IncomingHttpHeaders;
+    // "HTTP/1.1 200 OK\r\n" and the blank line, roughly, then "name: value\r\n" per header line
+    let n = 17;
+    for (let i = 0; i < rawHeaders.length; i += 2) n += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
     this.#headerBytes = n;
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.#bodyBytes += chunk.length;
-    if (this.req.discardBody) return;
-    if (this.#bodyBytes > this.maxBodyBytes) {
-      controller.abort(new HttpFailure(`reply larger than ${this.maxBodyBytes} bytes`, 'other'));
-      return;
+    if (this.req.discardBody) return true;
+    if (this.#bodyBytes > this.transport.maxBodyBytes) {
+      this.abort(new HttpFailure(`reply larger than ${this.transport.maxBodyBytes} bytes`, 'other'));
+      return true;
     }
-    this.#chunks.push(chunk);
+    if (this.#first === undefined) this.#first = chunk;
+    else if (this.#chunks === undefined) this.#chunks = [this.#first, chunk];
+    else this.#chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(_trailers: string[] | null): void {
     if (this.#finished) return;
     this.#finished = true;
-    const chunks = this.#chunks;
-    const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    this.#chunks = [];
-    this.report({
+    const body = this.#chunks ? Buffer.concat(this.#chunks) : (this.#first ?? EMPTY);
+    this.#first = undefined;
+    this.#chunks = undefined;
+    this.transport.finish(this, {
       ok: true,
       status: this.#status,
       headers: this.#headers,
       body,
       bytesIn: this.#headerBytes + this.#bodyBytes,
       bytesOut: this.bytesOut,
-      retried: this.retried,
+      retried: this.retryClient !== undefined,
     });
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#chunks = [];
+    this.#first = undefined;
+    this.#chunks = undefined;
     const kind: TransportErrorKind = error instanceof DrainAbort ? 'aborted' : classify(error).kind;
-    this.report({ ok: false, kind, message: error.message, bytesOut: this.bytesOut, retried: this.retried });
+    this.transport.finish(this, {
+      ok: false,
+      kind,
+      message: error.message,
+      bytesOut: this.bytesOut,
+      retried: this.retryClient !== undefined,
+    });
   }
 }
 
