@@ -1,9 +1,12 @@
 // Loads a profile by built-in name or from a file: .json (parsed, then validated) or .ts/.mts/.js/.mjs
 // (imported; the default export, or a named export `profile`, is a profile or an array of them, already
 // defined with defineProfile or as plain data). A file with several profiles needs `name` to pick one.
+// Modules load through tsx's own import (not the process's loader), so a .ts profile is an ES module
+// wherever it lives: no "type": "module" package.json beside it needed, TypeScript syntax welcome.
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { defineProfile, ProfileError } from './define.ts';
 import type { Profile, ProfileInput } from './schema.ts';
 
@@ -36,7 +39,7 @@ export async function loadProfile(
     if (ext === '.json') {
       candidates = asList(JSON.parse(await readFile(path, 'utf8')));
     } else {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; profile?: unknown };
+      const mod = exportsOf(await tsImport(pathToFileURL(path).href, import.meta.url));
       candidates = asList(mod.default ?? mod.profile);
     }
   } catch (err) {
@@ -64,6 +67,25 @@ export async function loadProfile(
     );
   }
   return profiles[0]!;
+}
+
+type ProfileModule = { default?: unknown; profile?: unknown };
+
+/**
+ * The profile module's exports. Outside a "type": "module" package tsx compiles a .ts/.js file to
+ * CommonJS, whose exports object (marked __esModule) then arrives as the namespace's default export.
+ */
+function exportsOf(namespace: ProfileModule): ProfileModule {
+  const d = namespace.default;
+  if (
+    d !== null &&
+    typeof d === 'object' &&
+    !Array.isArray(d) &&
+    (d as { __esModule?: unknown }).__esModule
+  ) {
+    return d as ProfileModule;
+  }
+  return namespace;
 }
 
 function asList(value: unknown): unknown[] {

@@ -94,8 +94,7 @@ describe('patchstorm run', () => {
   });
 
   it('exits 1 naming the breached threshold (.ts profile)', async () => {
-    // A .ts profile is an ES module: outside a "type": "module" package it would need the .mts extension.
-    writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
+    // No "type": "module" package.json beside it: profiles load through tsx's own import.
     const tsProfile = join(dir, 'tiny.ts');
     writeFileSync(
       tsProfile,

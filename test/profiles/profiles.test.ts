@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILTIN_PROFILES,
@@ -10,6 +12,7 @@ import {
   parseDuration,
   resolveProfile,
 } from '../../profiles/index.ts';
+import { REPO_ROOT } from '../paths.ts';
 
 const base: ProfileInput = { name: 'test', fleet: { clients: 100 }, speed: 60, duration: '2h' };
 
@@ -157,6 +160,46 @@ describe('profile files', () => {
     );
     expect((await resolveProfile(ts, 'two')).name).toBe('two');
     await expect(resolveProfile(ts)).rejects.toThrow(/defines 2 profiles \(one, two\): pick one by name/);
+  });
+
+  it('loads .ts/.mts/.js profiles from a folder with no package.json, as the CLI does (tsx loader)', async () => {
+    // Its own temp dir: no "type": "module" package.json anywhere above it.
+    const bare = await mkdtemp(join(tmpdir(), 'patchstorm-bare-profile-'));
+    try {
+      const defineUrl = new URL('../../profiles/define.ts', import.meta.url).href;
+      const files = {
+        'plain.ts':
+          `import { defineProfile } from '${defineUrl}';\n` +
+          `const clients: number = 10;\n` +
+          `export default defineProfile({ ...${JSON.stringify(base)}, name: 'bare-ts', fleet: { clients } });\n`,
+        'named.ts':
+          `import type { ProfileInput } from '${new URL('../../profiles/schema.ts', import.meta.url).href}';\n` +
+          `export const profile: ProfileInput = ${JSON.stringify({ ...base, name: 'bare-named' })};\n`,
+        'module.mts': `export default ${JSON.stringify({ ...base, name: 'bare-mts' })};\n`,
+        'esm.js': `export default ${JSON.stringify({ ...base, name: 'bare-esm-js' })};\n`,
+        'cjs.js': `module.exports = ${JSON.stringify({ ...base, name: 'bare-cjs-js' })};\n`,
+        'plain.json': JSON.stringify({ ...base, name: 'bare-json' }),
+      };
+      for (const [name, text] of Object.entries(files)) await writeFile(join(bare, name), text);
+      const paths = Object.keys(files).map((f) => join(bare, f));
+      const expected = ['bare-ts', 'bare-named', 'bare-mts', 'bare-esm-js', 'bare-cjs-js', 'bare-json'];
+      // In this process (vitest's module runner)...
+      const here = [];
+      for (const p of paths) here.push((await resolveProfile(p)).name);
+      expect(here).toEqual(expected);
+      // ...and in a plain node process with tsx's loader registered, exactly like bin/patchstorm.mjs.
+      const script =
+        "import { register } from 'tsx/esm/api';\nregister();\n" +
+        `const { resolveProfile } = await import(${JSON.stringify(join(REPO_ROOT, 'profiles/index.ts'))});\n` +
+        `const names = [];\nfor (const p of ${JSON.stringify(paths)}) names.push((await resolveProfile(p)).name);\n` +
+        'console.log(JSON.stringify(names));\n';
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: REPO_ROOT,
+      });
+      expect(JSON.parse(stdout)).toEqual(expected);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
   });
 
   it('names the file and problem when a file is invalid or unknown', async () => {
