@@ -61,6 +61,24 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     finish();
   };
 
+  // Signals are ours from before the workers start: a Ctrl-C while they load (seconds on a busy
+  // machine) must still end in a summary and exit 130, not kill the process with nothing written.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (end) {
+      // Second signal while draining: the operator means it.
+      process.exit(130);
+    }
+    endRun('interrupted', `${signal} received`);
+  };
+  const releaseSignals = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  if (options.handleSignals !== false) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
   let swarm: Swarm;
   try {
     swarm = await Swarm.start({
@@ -72,6 +90,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     });
   } catch (err) {
     // Workers could not even start (e.g. the behaviour module failed to load): nothing was sent.
+    releaseSignals();
     endRun('aborted', end?.reason ?? (err as Error).message);
     return report({
       options,
@@ -99,18 +118,6 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
       })
     : undefined;
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (end) {
-      // Second signal while draining: the operator means it.
-      process.exit(130);
-    }
-    endRun('interrupted', `${signal} received`);
-  };
-  if (options.handleSignals !== false) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-
   const virtualEnd = virtualStart + options.durationMs;
   const endTimer = setTimeout(
     () => endRun('completed'),
@@ -135,10 +142,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   clearTimeout(endTimer);
   await swarm.stop(options.drainMs ?? 5000);
   clearInterval(tick);
-  if (options.handleSignals !== false) {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  releaseSignals();
   if (options.observerUrl) {
     const b = await fetchBacklog(options.observerUrl);
     if (b) aggregator.addBacklog(b);

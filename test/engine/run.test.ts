@@ -109,4 +109,28 @@ describe('runLoad with worker shards against a loopback server', () => {
     expect(summary.endReason).toMatch(/client 2 on 'reply'.*third reply/s);
     expect(summary.wallDurationMs).toBeLessThan(5000);
   });
+
+  it('a SIGINT while the workers are still starting ends as interrupted (exit 130) with a summary', async () => {
+    const pending = runLoad({
+      fleetSize: 10,
+      workers: 1,
+      seed: 1,
+      speed: 10,
+      durationMs: 3_600_000,
+      behaviourModule: SYNTHETIC,
+      behaviourOptions: { origin: server.origin, everyMs: 1_000, operation: 'test.get' },
+      intervalMs: 250,
+      outputDir: dir,
+      out: null,
+    });
+    // runLoad owns the signal synchronously, before its first await: without that, this would be
+    // Node's default SIGINT action and kill the test process.
+    process.emit('SIGINT', 'SIGINT');
+    const { summary, summaryFile } = await pending;
+    expect(summary.end).toBe('interrupted');
+    expect(summary.endReason).toBe('SIGINT received');
+    expect(summary.exitCode).toBe(130);
+    expect(summaryFile).toBeDefined();
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
 });
