@@ -54,6 +54,8 @@ export class ShardRunner {
   #immediate: NodeJS.Immediate | undefined;
   /** Virtual time the armed timer fires at (+Infinity when none). */
   #armedAt = Number.POSITIVE_INFINITY;
+  /** The last timer-driven turn found no client due (the next one is less than a timer tick away). */
+  #idleTurn = false;
   /** Skipped-action notifications, delivered on the next turn to avoid unbounded recursion. */
   #deferred: { client: number; event: ClientEvent; now: number }[] = [];
 
@@ -133,6 +135,7 @@ export class ShardRunner {
         this.#immediate = setImmediate(this.#loop);
         return;
       }
+      this.#idleTurn = handled === 0;
       this.#arm();
     } catch (err) {
       this.stop();
@@ -148,14 +151,18 @@ export class ShardRunner {
     const { clock } = this.#o;
     const delay = clock.toWall(next) - clock.wallNow();
     this.#disarm();
-    if (delay < 1) {
+    if (delay <= 0 || (delay < 1 && !this.#idleTurn)) {
       // Timers can't wait less than 1 ms: at high rates the next client is always this close, so
-      // turn again right after pending I/O instead of adding a timer's worth of lateness.
+      // turn again right after pending I/O instead of adding a timer's worth of lateness...
       this.#immediate = setImmediate(this.#loop);
       return;
     }
+    // ...but not turn after turn with nothing due: spinning on setImmediate between clients tens of
+    // µs apart burns a whole core on empty turns (two clock reads and a poll each), which starves the
+    // replies and everything else on the machine. After an empty turn, sleep one timer tick.
+    this.#idleTurn = false;
     this.#armedAt = next;
-    this.#timer = setTimeout(this.#loop, Math.min(MAX_SLEEP_MS, delay));
+    this.#timer = setTimeout(this.#loop, Math.min(MAX_SLEEP_MS, Math.max(1, delay)));
   }
 
   #disarm(): void {
