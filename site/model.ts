@@ -42,7 +42,14 @@ export type ViolationName =
   | 'no-unknown-while-waiting'
   /** SUP: a cookie it never issued (garbage EncryptedData) opens as a fresh valid cookie of an unknown
    *  client instead of the InvalidCookie fault (behaviour.md W-COOKIE). */
-  | 'accept-any-cookie';
+  | 'accept-any-cookie'
+  /** MP: the UpdateSource policy and the WSUS location reply advertise a newer catalog content version
+   *  on every request although nothing was published, so clients keep going online inside the 24 h
+   *  TTL (behaviour.md S-UNFORCED, S-TTL). */
+  | 'catalog-version-churn'
+  /** SUP: one page's worth of leaf updates is never served, yet the scan ends normally (the last page
+   *  is not Truncated), so clients silently miss updates (behaviour.md W-PAGE). */
+  | 'skip-page';
 
 export interface SiteModel {
   config: SiteConfig;

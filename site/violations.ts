@@ -20,6 +20,8 @@ export const VIOLATION_NAMES = [
   'reject-when-backlogged',
   'no-unknown-while-waiting',
   'accept-any-cookie',
+  'catalog-version-churn',
+  'skip-page',
 ] as const satisfies readonly ViolationName[];
 
 type Missing = Exclude<ViolationName, (typeof VIOLATION_NAMES)[number]>;

@@ -19,7 +19,7 @@ import type { StateSystem } from '../statemsg/index.ts';
 import type { SiteReply, SiteRequest } from '../types.ts';
 import { ACCEPTED, ccmReply } from './ccm-replies.ts';
 import { readCcmPost, rootElementOf } from './ccm-request.ts';
-import { BAD_REQUEST, INTERNAL_ERROR, NOT_FOUND, SERVICE_UNAVAILABLE } from './http-replies.ts';
+import { BAD_REQUEST, INTERNAL_ERROR, NOT_FOUND, retryAfter, SERVICE_UNAVAILABLE } from './http-replies.ts';
 import { contentLocationReply, type SupUrls, wsusLocationReply } from './locations.ts';
 import type { PolicyCatalog } from './policies.ts';
 import type { RegistrationTable } from './registrations.ts';
@@ -32,6 +32,9 @@ export interface CcmContext {
   states: StateSystem;
   supUrls: () => SupUrls;
   contentVersion: () => number;
+  /** Called before a reply that advertises the content version (only the 'catalog-version-churn'
+   *  violation acts on it). */
+  versionAsked(): void;
   /** Counts a refused request by reason. */
   refuse(reason: string): void;
 }
@@ -79,6 +82,7 @@ function dispatch(ctx: CcmContext, req: SiteRequest, endpoint: MpEndpoint, post:
     }
     case MpEndpoint.PolicyManager: {
       const r = parseRequestAssignments(post.body);
+      ctx.versionAsked();
       const assignments =
         r.resourceType === 'Machine' ? ctx.policies.assignments().map((d) => d.assignment) : [];
       const body = buildReplyAssignments({
@@ -91,12 +95,9 @@ function dispatch(ctx: CcmContext, req: SiteRequest, endpoint: MpEndpoint, post:
     case MpEndpoint.LocationManager: {
       const root = rootElementOf(post.body);
       if (root === 'WSUSLocationRequest') {
-        const reply = wsusLocationReply(
-          model,
-          ctx.supUrls(),
-          ctx.contentVersion(),
-          parseWsusLocationRequest(post.body),
-        );
+        const request = parseWsusLocationRequest(post.body);
+        ctx.versionAsked();
+        const reply = wsusLocationReply(model, ctx.supUrls(), ctx.contentVersion(), request);
         return ccmReply(model, post.header, 'LS_ReplyLocations', buildWsusLocationReply(reply));
       }
       if (root === 'ContentLocationRequest') {
@@ -107,11 +108,16 @@ function dispatch(ctx: CcmContext, req: SiteRequest, endpoint: MpEndpoint, post:
       return INTERNAL_ERROR;
     }
     case MpEndpoint.Relay: {
-      // The real relay answers at once; 'busy' exists only under the 'reject-when-backlogged' violation.
+      // The real relay answers at once. 'busy' exists only under the 'reject-when-backlogged' violation
+      // (a bare 503); 'back-pressure' only when the site is configured for it (503 + Retry-After).
       const contentType = String(req.headers['content-type'] ?? '');
-      return relayStateReport(ctx.states, post.body, contentType, req.body) === 'busy'
-        ? SERVICE_UNAVAILABLE
-        : ACCEPTED;
+      const verdict = relayStateReport(ctx.states, post.body, contentType, req.body);
+      if (verdict === 'busy') return SERVICE_UNAVAILABLE;
+      if (verdict === 'back-pressure') {
+        const seconds = ctx.states.processor.options.backPressure?.retryAfterSeconds ?? 1;
+        return retryAfter(SERVICE_UNAVAILABLE, seconds);
+      }
+      return ACCEPTED;
     }
   }
 }

@@ -27,3 +27,8 @@ export const SERVICE_UNAVAILABLE: SiteReply = {
 export function xmlReply(xml: string): SiteReply {
   return { status: 200, headers: { 'content-type': 'text/xml' }, body: xml };
 }
+
+/** The same reply with a Retry-After header (delay-seconds): explicit back-pressure a client honours. */
+export function retryAfter(reply: SiteReply, seconds: number): SiteReply {
+  return { ...reply, headers: { ...reply.headers, 'retry-after': String(seconds) } };
+}

@@ -60,14 +60,21 @@ export function createMpFrontEnd(
   // The version of the last catalog the site "synced"; the 'stale-catalog-version' violation keeps
   // announcing the version the MP started with, like a site whose sync keeps failing.
   const startVersion = model.catalog.version;
+  // 'catalog-version-churn' adds one to the advertised version on every policy-assignment and WSUS
+  // location request, though nothing was published (a policy body fetch reads the current value, so it
+  // still matches the assignment it follows).
+  let churn = 0;
   const contentVersion = () =>
-    model.violations.has('stale-catalog-version') ? startVersion : model.catalog.version;
+    model.violations.has('stale-catalog-version') ? startVersion : model.catalog.version + churn;
+  const versionAsked = () => {
+    if (model.violations.has('catalog-version-churn')) churn += 1;
+  };
   const policies = new PolicyCatalog(model, () => Object.values(supUrls()), contentVersion);
   const refused: Record<string, number> = {};
   const refuse = (reason: string) => {
     refused[reason] = (refused[reason] ?? 0) + 1;
   };
-  const ccm = { model, registrations, policies, states, supUrls, contentVersion, refuse };
+  const ccm = { model, registrations, policies, states, supUrls, contentVersion, versionAsked, refuse };
 
   const handleGet = (req: SiteRequest, op: MpOperation): SiteReply => {
     const { config } = model;

@@ -2,6 +2,7 @@
 export { ComplianceStore } from './compliance.ts';
 export { StateMessageInbox } from './inbox.ts';
 export {
+  type BackPressureOptions,
   PROCESSOR_DEFAULTS,
   type ProcessorOptions,
   type ResolvedProcessorOptions,

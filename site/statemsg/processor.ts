@@ -23,12 +23,27 @@ export interface ProcessorOptions {
   backlogRejectThreshold?: number;
   /** The 'drop-state-messages' violation loses every n-th accepted report. */
   dropEveryNthReport?: number;
+  /** Explicit back-pressure, off unless given (behaviour.md M-BACKLOG allows it): while the inbox holds
+   *  more than `depth` messages, the MP answers a state-message post 503 with Retry-After instead of
+   *  queueing it, and the client sends it again later. */
+  backPressure?: BackPressureOptions;
 }
+
+export interface BackPressureOptions {
+  /** Inbox depth (messages) above which posts are answered 503 + Retry-After. */
+  depth: number;
+  /** The Retry-After value, in whole seconds (site time). */
+  retryAfterSeconds: number;
+}
+
+type NumericProcessorOption = Exclude<keyof ProcessorOptions, 'backPressure'>;
 
 /** Records handed over per inbox call, between checks of the wall-time bound. */
 const WORK_CHUNK = 128;
 
-export type ResolvedProcessorOptions = Required<ProcessorOptions>;
+export type ResolvedProcessorOptions = Required<Pick<ProcessorOptions, NumericProcessorOption>> & {
+  backPressure?: BackPressureOptions;
+};
 
 export const PROCESSOR_DEFAULTS: ResolvedProcessorOptions = {
   loaderThreads: 4,
@@ -41,8 +56,8 @@ export const PROCESSOR_DEFAULTS: ResolvedProcessorOptions = {
 
 /** Fills defaults and refuses nonsense with a message naming the field, the value and what is valid. */
 export function resolveProcessorOptions(options: ProcessorOptions = {}): ResolvedProcessorOptions {
-  const out = { ...PROCESSOR_DEFAULTS };
-  for (const key of Object.keys(PROCESSOR_DEFAULTS) as (keyof ProcessorOptions)[]) {
+  const out: ResolvedProcessorOptions = { ...PROCESSOR_DEFAULTS };
+  for (const key of Object.keys(PROCESSOR_DEFAULTS) as NumericProcessorOption[]) {
     const value = options[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -53,7 +68,29 @@ export function resolveProcessorOptions(options: ProcessorOptions = {}): Resolve
     }
     out[key] = value;
   }
+  if (options.backPressure !== undefined) out.backPressure = resolveBackPressure(options.backPressure);
   return out;
+}
+
+function resolveBackPressure(given: BackPressureOptions): BackPressureOptions {
+  if (typeof given !== 'object' || given === null) {
+    throw new RangeError(
+      `processor option backPressure = ${String(given)}: must be { depth, retryAfterSeconds }`,
+    );
+  }
+  const { depth, retryAfterSeconds } = given;
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new RangeError(
+      `processor option backPressure.depth = ${String(depth)}: must be a whole number >= 1`,
+    );
+  }
+  // Retry-After is delay-seconds: a non-negative integer (RFC 9110 §10.2.3); 0 would invite a hot loop.
+  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 1 || retryAfterSeconds > 86_400) {
+    throw new RangeError(
+      `processor option backPressure.retryAfterSeconds = ${String(retryAfterSeconds)}: must be whole seconds from 1 to 86400`,
+    );
+  }
+  return { depth, retryAfterSeconds };
 }
 
 export interface ProcessorParts {

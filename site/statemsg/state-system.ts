@@ -39,6 +39,8 @@ export interface BacklogSnapshot {
   resyncClientIds: string[];
   /** Reports refused with 503 ('reject-when-backlogged' violation only). */
   rejectedReports: number;
+  /** Posts answered 503 + Retry-After by explicit back-pressure (the client sends them again). */
+  backPressureReplies: number;
   /** Reports that failed to parse when the processor reached them, and the messages they announced
    *  (accepted = processed + depth + corruptMessages, unless a violation loses reports). */
   corruptReports: number;
@@ -51,7 +53,9 @@ export interface ComplianceSnapshot {
   perUpdate: Record<string, ComplianceCounts>;
 }
 
-export type AcceptVerdict = 'accepted' | 'busy';
+/** 'busy': refused, no advice (the violation); 'back-pressure': refused, retry after the configured
+ *  delay (processor option backPressure). */
+export type AcceptVerdict = 'accepted' | 'busy' | 'back-pressure';
 
 export class StateSystem {
   readonly inbox = new StateMessageInbox();
@@ -60,6 +64,7 @@ export class StateSystem {
   readonly processor: StateMessageProcessor;
   readonly #model: SiteModel;
   #rejected = 0;
+  #backPressureReplies = 0;
 
   constructor(model: SiteModel, options: ProcessorOptions = {}) {
     this.#model = model;
@@ -87,6 +92,11 @@ export class StateSystem {
     if (violations.has('reject-when-backlogged') && this.inbox.depthMessages > opts.backlogRejectThreshold) {
       this.#rejected += 1;
       return 'busy';
+    }
+    const backPressure = opts.backPressure;
+    if (backPressure !== undefined && this.inbox.depthMessages > backPressure.depth) {
+      this.#backPressureReplies += 1;
+      return 'back-pressure';
     }
     // M-BACKLOG: a client whose messages wait is known to the site, so it counts as Unknown until they
     // load. The violation forgets waiting clients until their messages are processed.
@@ -126,6 +136,7 @@ export class StateSystem {
       resyncClients: resync.length,
       resyncClientIds: resync.slice(0, LISTED_RESYNC_CLIENTS),
       rejectedReports: this.#rejected,
+      backPressureReplies: this.#backPressureReplies,
       corruptReports: this.inbox.corruptReports,
       corruptMessages: this.inbox.corruptMessages,
     };

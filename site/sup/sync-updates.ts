@@ -10,7 +10,7 @@ import {
 import type { CatalogUpdate } from '../catalog/types.ts';
 import type { SupContext } from './context.ts';
 import { SupFault } from './replies.ts';
-import { computeDriverSync, computeSoftwareSync } from './sync.ts';
+import { computeDriverSync, computeSoftwareSync, skippedPage } from './sync.ts';
 
 export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>): string {
   const state = ctx.openCookie(req.cookie);
@@ -44,12 +44,14 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
   // [MS-WUSP] §3.1.5.7: a SystemSpec belongs to the driver pass only.
   if (req.systemSpec !== undefined) throw new SupFault('InvalidParameters', 'parameters.SystemSpec');
 
+  const pageSize = ctx.violates('no-paging') ? Number.POSITIVE_INFINITY : ctx.model.config.syncPageSize;
   const result = computeSoftwareSync(index, {
     installedNonLeaf,
     otherCached: req.otherCachedUpdateIds ?? [],
-    pageSize: ctx.violates('no-paging') ? Number.POSITIVE_INFINITY : ctx.model.config.syncPageSize,
+    pageSize,
     ignoreCache: ctx.violates('full-resync-every-scan'),
     maxCatalogVersion: served.version,
+    omitted: ctx.violates('skip-page') ? skippedPage(index, ctx.model.config.syncPageSize) : undefined,
     changedSinceAnchor: (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now),
   });
   const anchor = Math.max(state.anchor, ctx.deployments.anchor(now));

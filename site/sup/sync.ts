@@ -18,6 +18,8 @@ export interface SoftwareSyncInput {
   ignoreCache: boolean;
   /** Serve only revisions published in catalog versions up to this one. */
   maxCatalogVersion: number;
+  /** Revisions left out as if they did not exist (the 'skip-page' violation only). */
+  omitted?: ReadonlySet<number>;
   /** True when the deployment state of this revision changed after the client's anchor. */
   changedSinceAnchor: (u: CatalogUpdate) => boolean;
 }
@@ -39,6 +41,7 @@ export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput):
   const changedUpdates: CatalogUpdate[] = [];
   for (const u of index.software) {
     if (u.catalogVersion > input.maxCatalogVersion || !prerequisitesMet(u, installed)) continue;
+    if (input.omitted?.has(u.revisionId)) continue;
     needed.add(u.revisionId);
     if (input.ignoreCache || !cached.has(u.revisionId)) fresh.push(u);
     else if (input.changedSinceAnchor(u)) changedUpdates.push(u);
@@ -60,6 +63,17 @@ export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput):
   for (const id of cached) if (!needed.has(id)) outOfScopeRevisionIds.push(id);
 
   return { newUpdates, outOfScopeRevisionIds, changedUpdates, truncated: fresh.length > newUpdates.length };
+}
+
+/**
+ * 'skip-page': the revisions of one page the SUP never serves, the second page of the leaf tier (the
+ * first when the leaf tier fits in one page). The client cannot tell: the pages it does get end with
+ * Truncated=false as usual.
+ */
+export function skippedPage(index: SyncIndex, pageSize: number): Set<number> {
+  const leafs = index.software.filter((u) => u.kind === 'leaf');
+  const start = leafs.length > pageSize ? pageSize : 0;
+  return new Set(leafs.slice(start, start + pageSize).map((u) => u.revisionId));
 }
 
 export interface DriverSyncInput {
