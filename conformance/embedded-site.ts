@@ -2,6 +2,7 @@
 // every commit): every port ephemeral, the clock manual so 24 h TTLs and 60 min cookies pass in
 // seconds, and a state-message processor small enough that a few thousand messages make a backlog.
 import { startSite } from '../site/server.ts';
+import type { BackPressureOptions } from '../site/statemsg/index.ts';
 import { type ConformanceTarget, parseTarget } from './target.ts';
 
 /** Processing capacity of the embedded site: 600 records per site minute, so a 2,000-message burst is a
@@ -24,18 +25,22 @@ export interface EmbeddedSiteOptions {
   /** Smaller catalogs and pages keep the vitest run fast; the CLI uses the site's realistic defaults. */
   leafUpdates?: number;
   syncPageSize?: number;
+  /** Fixed SUP ports instead of ephemeral ones (tests of what --sup on 8530 implies). */
+  supPorts?: { http: number; https: number };
+  /** The MP pushes back (503 + Retry-After) above this inbox depth instead of queueing (M-BACKLOG). */
+  backPressure?: BackPressureOptions;
 }
 
 export async function startEmbeddedSite(options: EmbeddedSiteOptions = {}): Promise<EmbeddedSite> {
   const site = await startSite({
     bindAddress: '127.0.0.1',
-    supHttpPort: 0,
-    supHttpsPort: 0,
+    supHttpPort: options.supPorts?.http ?? 0,
+    supHttpsPort: options.supPorts?.https ?? 0,
     mpHttpPort: 0,
     mpHttpsPort: 0,
     observerPort: 0,
     clock: { mode: 'manual' },
-    processor: EMBEDDED_PROCESSOR,
+    processor: { ...EMBEDDED_PROCESSOR, backPressure: options.backPressure },
     violations: options.violations ?? [],
     ...(options.syncPageSize === undefined ? {} : { syncPageSize: options.syncPageSize }),
     ...(options.leafUpdates === undefined ? {} : { catalog: { leafUpdates: options.leafUpdates } }),

@@ -6,6 +6,7 @@
 // --sup-https), whatever those ports are, so it works against the reference site's ephemeral ports.
 // Whether those are the standard 8530/8531 is reported in the details; --expect-standard-ports turns a
 // non-standard port into a failure (for operators whose WSUS should run on its custom web site).
+// Without --sup-https, a --sup on 8530 implies HTTPS on 8531 of the same host, and that is checked.
 import { HttpFailure } from '../../harness/driver/http.ts';
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import { type CheckContext, required } from '../context.ts';
@@ -18,6 +19,20 @@ import { portOf } from '../target.ts';
 
 const STANDARD_HTTP = 8530;
 const STANDARD_HTTPS = 8531;
+
+/**
+ * The HTTPS origin to check: --sup-https when given; otherwise, when --sup is on the WSUS custom-site
+ * port 8530, the same host on 8531 (W-PORTS: the HTTPS web services are there whenever WSUS uses its
+ * custom site). Any other --sup port says nothing about where HTTPS is, so nothing is derived.
+ */
+export function httpsOriginToCheck(
+  sup: URL,
+  supHttps: URL | undefined,
+): { url: URL; derived: boolean } | undefined {
+  if (supHttps) return { url: supHttps, derived: false };
+  if (portOf(sup) !== STANDARD_HTTP) return undefined;
+  return { url: new URL(`https://${sup.hostname}:${STANDARD_HTTPS}`), derived: true };
+}
 const ERROR_6703 = 'clients cannot reach their SUP: ConfigMgr logs error 6703 ("WSUS server not configured")';
 
 /** GetConfig as the liveness probe of a SUP origin: any well-formed GetConfig response means "answers". */
@@ -42,16 +57,23 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const httpProblem = await answersGetConfig(ctx, sup);
   if (httpProblem) return fail(`the SUP web services do not answer on ${sup.origin}: ${httpProblem}`);
   details.push(`SUP web services answer over HTTP on ${sup.origin}`);
-  const https = ctx.target.supHttps;
-  if (https) {
-    const httpsProblem = await answersGetConfig(ctx, https);
-    if (httpsProblem) problems.push(`the SUP web services do not answer on ${https.origin}: ${httpsProblem}`);
+  const httpsTarget = httpsOriginToCheck(sup, ctx.target.supHttps);
+  const https = httpsTarget?.url;
+  if (httpsTarget) {
+    const how = httpsTarget.derived
+      ? ` (derived from --sup on ${STANDARD_HTTP}; --sup-https names another)`
+      : '';
+    const httpsProblem = await answersGetConfig(ctx, httpsTarget.url);
+    if (httpsProblem)
+      problems.push(`the SUP web services do not answer on ${httpsTarget.url.origin}${how}: ${httpsProblem}`);
     else
       details.push(
-        `SUP web services answer over HTTPS on ${https.origin} with a certificate the CA vouches for`,
+        `SUP web services answer over HTTPS on ${httpsTarget.url.origin}${how} with a certificate the CA vouches for`,
       );
   } else {
-    details.push('HTTPS not checked: no --sup-https given');
+    details.push(
+      `HTTPS not checked: no --sup-https given and --sup is not on ${STANDARD_HTTP} (where ${STANDARD_HTTPS} would be implied)`,
+    );
   }
 
   // Content must come over the HTTP port (SSL covers only the web services).
