@@ -1,41 +1,60 @@
 // S-FORCED, S-FORCED-OFFLINE: an emulated client (harness/fleet rules) is forced to rescan 6 h after its
 // first online scan: the forced scan reaches the SUP although the TTL is still valid, comes back as a
 // cheap delta, and resets the TTL, so a non-forced scan 24 h after the *first* scan (18 h after the
-// forced one) stays offline. A required deployment then makes it install and restart: the forced scans
-// after install and after restart are offline and the SUP counts nothing for them.
+// forced one) stays offline, and no non-forced scan goes online inside the reset TTL. A required
+// deployment then makes it install and restart: the forced scans after install and after restart are
+// offline and the SUP counts nothing for them. Finally a forced scan just past the reset TTL reaches the
+// SUP too (a forced scan goes online at any time, not only inside a TTL).
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import type { CheckContext } from '../context.ts';
-import { fromFirstOnlineScan, supRequests } from '../probes/emulated-client.ts';
+import {
+  type EmulatedClient,
+  fromFirstOnlineScan,
+  type ScanRecord,
+  supRequests,
+  unforcedOnlineScans,
+} from '../probes/emulated-client.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const TTL = 24 * HOUR;
+
+/** Forces a scan at `at` and runs the client 10 min; returns the forced online scan and the SUP's count. */
+async function forcedScan(
+  ctx: CheckContext,
+  client: EmulatedClient,
+  at: number,
+): Promise<{ scan: ScanRecord | undefined; supRequests: number }> {
+  const before = await supRequests(ctx);
+  client.forceScan(at);
+  await client.runUntil(at + 10 * MIN);
+  const scan = client.onlineScans().find((s) => s.at >= at && s.action.forced);
+  return { scan, supRequests: (await supRequests(ctx)) - before };
+}
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
   return fromFirstOnlineScan(ctx, async (client, first) => {
     const problems: string[] = [];
     const details: string[] = [];
 
-    let before = await supRequests(ctx);
     const forcedAt = first.at + 6 * HOUR;
-    client.forceScan(forcedAt);
-    await client.runUntil(forcedAt + 10 * MIN);
-    const forced = client.onlineScans().find((s) => s.at >= forcedAt && s.action.forced);
-    let after = await supRequests(ctx);
+    const forced = await forcedScan(ctx, client, forcedAt);
     details.push(
-      `forced scan 6 h into the TTL: SUP requests +${after - before}, ${forced?.newUpdates ?? '-'} NewUpdates`,
+      `forced scan 6 h into the TTL: SUP requests +${forced.supRequests}, ${forced.scan?.newUpdates ?? '-'} NewUpdates`,
     );
-    if (!forced || after <= before) problems.push('a forced scan inside the TTL did not reach the SUP');
-    else if ((forced.newUpdates ?? 0) > 0) {
+    if (!forced.scan || forced.supRequests <= 0)
+      problems.push('a forced scan inside the TTL did not reach the SUP');
+    else if ((forced.scan.newUpdates ?? 0) > 0) {
       problems.push(
-        `the forced rescan got ${forced.newUpdates} NewUpdates back though the catalog did not change (not a delta)`,
+        `the forced rescan got ${forced.scan.newUpdates} NewUpdates back though the catalog did not change (not a delta)`,
       );
     }
 
-    before = await supRequests(ctx);
+    const before = await supRequests(ctx);
     const unforcedAt = first.at + 24 * HOUR + MIN;
     await client.deliverDeployment(unforcedAt, 'required', unforcedAt + HOUR);
     await client.runUntil(unforcedAt + 5 * HOUR);
-    after = await supRequests(ctx);
+    const after = await supRequests(ctx);
     const window = client.scans.filter((s) => s.at >= unforcedAt);
     const describe = (reason: string) => {
       const s = window.find((x) => x.action.reason === reason);
@@ -50,6 +69,13 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
         'the non-forced scan 18 h after a forced scan went online: the forced scan did not reset the TTL',
       );
     }
+    // Inside the TTL the forced scan reset, nothing non-forced may go online (S-UNFORCED).
+    const early = unforcedOnlineScans(client, forcedAt + 1, Math.min(forcedAt + TTL, unforcedAt + 5 * HOUR));
+    if (early.scans.length > 0) {
+      problems.push(
+        `${early.described} within 24 h of the forced scan, though the catalog did not change: the TTL the forced scan reset was not honoured`,
+      );
+    }
     for (const reason of ['post-install', 'post-restart']) {
       const s = window.find((x) => x.action.reason === reason);
       if (!s)
@@ -59,12 +85,22 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     }
     if (after !== before) {
       problems.push(
-        `the SUP counted ${after - before} requests while the client scanned only offline (inside the reset TTL)`,
+        `the SUP counted ${after - before} requests while the client should have scanned only offline (inside the reset TTL)`,
       );
     }
+
+    // A forced scan is online at any time: also once the TTL has run out.
+    const outsideAt = forcedAt + TTL + HOUR;
+    const outside = await forcedScan(ctx, client, outsideAt);
+    details.push(
+      `forced scan 1 h past the reset TTL: ${outside.scan ? 'online' : 'not online'}, SUP requests +${outside.supRequests}`,
+    );
+    if (!outside.scan || outside.supRequests <= 0)
+      problems.push('a forced scan after the TTL had expired did not reach the SUP');
+
     if (problems.length > 0) return fail(problems.join('; '), details);
     return pass(
-      'forced scans reach the SUP as cheap deltas and reset the TTL; post-install/restart scans stay offline',
+      'forced scans reach the SUP (inside and past the TTL) as cheap deltas and reset the TTL; post-install/restart scans stay offline',
       details,
     );
   });

@@ -1,5 +1,12 @@
 // W-PAGE: a cold scan of a catalog bigger than one page arrives in pages of at most 200 NewUpdates
 // (real WSUS), Truncated says more is coming, and every in-scope revision arrives exactly once.
+//
+// "Every in-scope revision" needs to know the scope, which only the reference site's observer can say:
+// the probe reports every non-leaf revision it gets as installed, and the reference catalog's
+// prerequisites are all non-leaf (products, classifications, detectoids), so the whole software catalog
+// (every revision but drivers, GET /api/catalog) is in scope. Without an observer the count is not
+// compared and a detail line says so.
+import { describeError } from '../describe-error.ts';
 import { type CheckOutcome, type ConformanceCheck, fail, pass, skip } from '../check.ts';
 import { type CheckContext, required } from '../context.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
@@ -46,6 +53,22 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       break;
     }
   }
+  const scope = await inScopeCount(ctx);
+  if (typeof scope === 'string') details.push(`delivered count not compared with the site's scope: ${scope}`);
+  else {
+    const distinct = new Set(scan.delivered.map((u) => u.id)).size;
+    details.push(`${distinct} distinct updates delivered; the site lists ${scope} software updates in scope`);
+    if (distinct !== scope && !scan.boundHit) {
+      const ended = truncated.at(-1) ? 'the scan stopped' : 'the last page said nothing more was coming';
+      problems.push(
+        distinct < scope
+          ? `the cold scan delivered ${distinct} of the ${scope} updates the site has in scope (GET /api/catalog): ` +
+              `${scope - distinct} never arrived, yet ${ended} (a page was lost)`
+          : `the cold scan delivered ${distinct} distinct updates, more than the ${scope} the site has in scope (GET /api/catalog)`,
+      );
+    }
+  }
+
   if (problems.length > 0) return fail(problems.join('; '), details);
   if (delivered <= WSUS_PAGE_LIMIT && !truncated.some(Boolean)) {
     return skip(
@@ -57,6 +80,22 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     `${delivered} updates in ${scan.pages.length} pages of at most ${biggest}, each exactly once`,
     details,
   );
+}
+
+/** Software revisions the reference site has (all in scope for the probe), or why that is unknown. */
+async function inScopeCount(ctx: CheckContext): Promise<number | string> {
+  if (!ctx.observer) return 'the target has no observer API';
+  let catalog: { revisions?: unknown; byKind?: Record<string, unknown> } | undefined;
+  try {
+    catalog = await ctx.observer.get('/api/catalog');
+  } catch (err) {
+    return `the observer did not answer GET /api/catalog (${describeError(err)})`;
+  }
+  const drivers = catalog?.byKind?.driver ?? 0;
+  if (typeof catalog?.revisions !== 'number' || typeof drivers !== 'number') {
+    return 'the observer GET /api/catalog has no numeric revisions / byKind.driver';
+  }
+  return catalog.revisions - drivers;
 }
 
 export const pagingCheck: ConformanceCheck = {

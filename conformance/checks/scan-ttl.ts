@@ -6,7 +6,7 @@
 // go online must be cheap.
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import type { CheckContext } from '../context.ts';
-import { fromFirstOnlineScan, supRequests } from '../probes/emulated-client.ts';
+import { fromFirstOnlineScan, supRequests, unforcedOnlineScans } from '../probes/emulated-client.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -35,6 +35,15 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
           `the SUP counted ${supAfter - supBefore} requests around a non-forced scan ${after / HOUR} h after the last online scan, expected none inside the 24 h TTL`,
         );
       }
+    }
+
+    // Any non-forced online scan inside the TTL (a policy poll announcing a "new" catalog, say) is the
+    // site pushing clients online early, whether or not it fell next to the deployments above.
+    const early = unforcedOnlineScans(client, first.at + 1, first.at + TTL);
+    if (early.scans.length > 0) {
+      problems.push(
+        `${early.described} inside the 24 h TTL of the first online scan, though the catalog did not change; expected none`,
+      );
     }
 
     const supBefore = await supRequests(ctx);

@@ -49,13 +49,24 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const lost = counts.filter((n) => n === 0).length;
   const doubled = counts.filter((n) => n > 1).length;
   const sent = REPORTS * PER_REPORT + AFTER_GAP;
+  // Every message posted, the repeated report's included: the site must accept and process each one
+  // (the repeat is processed and then recognised as a duplicate, not dropped at the door).
+  const posted = sent + PER_REPORT;
+  const acceptedSeen = after.accepted - before.accepted;
+  const processedSeen = after.processed - before.processed;
   const details = [
-    `sent ${sent} messages in ${REPORTS + 2} reports (one repeated, serials ${REPORTS * PER_REPORT + 1}–${afterGap - 1} skipped)`,
-    `observer backlog: accepted +${after.accepted - before.accepted}, processed +${after.processed - before.processed}, ` +
+    `sent ${sent} distinct messages (${posted} posted) in ${REPORTS + 2} reports (one repeated, serials ${REPORTS * PER_REPORT + 1}–${afterGap - 1} skipped)`,
+    `observer backlog: accepted +${acceptedSeen}, processed +${processedSeen}, ` +
       `duplicates +${after.duplicates - before.duplicates}, gaps +${after.gaps - before.gaps} ` +
       `(${after.missingMessages - before.missingMessages} messages missing), depth now ${after.depth}`,
   ];
   const problems: string[] = [];
+  if (acceptedSeen !== posted || processedSeen !== posted) {
+    problems.push(
+      `the site accepted ${acceptedSeen} and processed ${processedSeen} of the ${posted} messages posted ` +
+        `(${REPORTS + 2} reports), expected exactly ${posted} of each (observer GET /api/backlog)`,
+    );
+  }
   if (after.depth > 0)
     problems.push(`the backlog did not drain within a day of site time (depth ${after.depth})`);
   if (lost > 0) {

@@ -222,6 +222,27 @@ export class EmulatedClient {
   }
 }
 
+/**
+ * Non-forced scans that went online in [from, to): inside a TTL there should be none (S-UNFORCED) unless
+ * the catalog really changed. Described as one clause for a failure message, e.g.
+ * "3 non-forced scans went online (reasons: catalog ×3 — the policy announced a newer catalog version)".
+ */
+export function unforcedOnlineScans(
+  client: EmulatedClient,
+  from: number,
+  to: number,
+): { scans: ScanRecord[]; described: string } {
+  const scans = client.scans.filter((s) => s.action.online && !s.action.forced && s.at >= from && s.at < to);
+  const byReason = new Map<string, number>();
+  for (const s of scans) byReason.set(s.action.reason, (byReason.get(s.action.reason) ?? 0) + 1);
+  const reasons = [...byReason].map(([r, n]) => `${r} ×${n}`).join(', ');
+  const catalog = byReason.has('catalog') ? ' — the policy announced a newer catalog version' : '';
+  return {
+    scans,
+    described: `${scans.length} non-forced scans went online (reasons: ${reasons || 'none'}${catalog})`,
+  };
+}
+
 /** Requests the SUP front-end has answered so far, from the observer's counters. */
 export async function supRequests(ctx: CheckContext): Promise<number> {
   const stats = await observerOf(ctx).get<{ frontEnds?: Record<string, { total?: { requests?: number } }> }>(
