@@ -35,7 +35,7 @@ export interface ConformanceCheck {
   /** Stable id used by --only and in reports, e.g. "sup-ports". */
   id: string;
   title: string;
-  /** Rule IDs of docs/behaviour.md this check enforces. */
+  /** Rule IDs of ../shared/docs/behaviour.md (the shared repo cloned beside this one) this check enforces. */
   rules: readonly string[];
   /** Capabilities without which the check cannot say anything. */
   needs: readonly Capability[];

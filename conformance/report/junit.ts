@@ -1,5 +1,7 @@
-// JUnit XML report for CI systems: one testsuite, one testcase per check (classname = the rule IDs it
-// enforces), <failure> / <skipped> carrying the check's message, details in the element text.
+// JUnit XML report for CI systems: one testsuite, one testcase per check. classname is the constant
+// "patchstorm.conformance"; name is "<check id> [<rule IDs>]" and each rule ID (../shared/docs/behaviour.md)
+// is also a <property name="rule"> of the testcase, so CI tools that group or filter by property can.
+// <failure> / <skipped> carry the check's message, details in the element text.
 import { escapeXml } from '../../protocol/xml.ts';
 import type { CheckResult } from '../check.ts';
 import type { ConformanceReport } from '../runner.ts';
@@ -14,14 +16,16 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 function testcase(result: CheckResult): string {
   const attrs = `classname="patchstorm.conformance" name="${clean(`${result.id} [${result.rules.join(', ')}]`)}" time="${seconds(result.durationMs)}"`;
   const body = [result.message, ...(result.details ?? [])].join('\n');
+  const rules = result.rules.map((r) => `\n        <property name="rule" value="${clean(r)}"/>`).join('');
+  const properties = `\n      <properties>${rules}\n      </properties>`;
   if (result.status === 'fail') {
-    return `    <testcase ${attrs}>\n      <failure message="${clean(result.message)}" type="ConformanceFailure">${clean(body)}</failure>\n    </testcase>`;
+    return `    <testcase ${attrs}>${properties}\n      <failure message="${clean(result.message)}" type="ConformanceFailure">${clean(body)}</failure>\n    </testcase>`;
   }
   if (result.status === 'skip') {
-    return `    <testcase ${attrs}>\n      <skipped message="${clean(result.message)}"/>\n    </testcase>`;
+    return `    <testcase ${attrs}>${properties}\n      <skipped message="${clean(result.message)}"/>\n    </testcase>`;
   }
-  const out = result.details?.length ? `\n      <system-out>${clean(body)}</system-out>\n    ` : '';
-  return `    <testcase ${attrs}>${out}</testcase>`;
+  const out = result.details?.length ? `\n      <system-out>${clean(body)}</system-out>` : '';
+  return `    <testcase ${attrs}>${properties}${out}\n    </testcase>`;
 }
 
 export function formatJunitReport(report: ConformanceReport): string {

@@ -18,10 +18,14 @@ import { REPO_ROOT } from '../paths.ts';
 import { startTestSite } from './fixtures.ts';
 
 function cli(...args: string[]) {
+  return cliWithin(30_000, ...args);
+}
+
+function cliWithin(timeoutMs: number, ...args: string[]) {
   return spawnSync(process.execPath, ['bin/patchstorm.mjs', 'conformance', ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: timeoutMs,
   });
 }
 
@@ -52,6 +56,16 @@ describe('patchstorm conformance (spawned)', () => {
     expect(unknown.status).toBe(EXIT_BAD_OPTIONS);
     expect(unknown.stderr).toContain("unknown option '--frobnicate'");
   });
+
+  it('with no target, starts the embedded reference site, says so and checks it', () => {
+    // The embedded site builds its full-size default catalog first, so this one gets more time.
+    const r = cliWithin(90_000, '--only', 'wsus-extended-limit');
+    expect(r.status, r.stderr).toBe(EXIT_OK);
+    expect(r.stdout).toContain(
+      'No target given: checking the embedded reference site (ephemeral ports, manual clock).',
+    );
+    expect(r.stdout).toMatch(/PASS {2}wsus-extended-limit \[W-COLD\]/);
+  }, 120_000);
 
   it('lists the checks with their rule ids', () => {
     const r = cli('--list');

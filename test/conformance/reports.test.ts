@@ -43,6 +43,15 @@ describe('conformance reports', () => {
     expect(failed.name).toBe('b [W-COOKIE, W-PAGE]');
     expect(failed.failure.message).toContain('expected <CookieExpired> & got "InvalidCookie"');
     expect(suite.testcase[2].skipped.message).toBe('skipped: needs clock');
+    // classname is constant; the rule IDs are each a property of their testcase.
+    expect(new Set(suite.testcase.map((c: { classname: string }) => c.classname))).toEqual(
+      new Set(['patchstorm.conformance']),
+    );
+    expect(failed.properties.property).toEqual([
+      { name: 'rule', value: 'W-COOKIE' },
+      { name: 'rule', value: 'W-PAGE' },
+    ]);
+    expect(suite.testcase[0].properties.property).toEqual({ name: 'rule', value: 'W-PORTS' });
   });
 
   it('writes a JSON report with a schema tag', () => {

@@ -1,9 +1,12 @@
 // The runner on its own: skips for missing capabilities carry the reason, anything a check throws
 // becomes a failure naming the error, a hung check times out as a failure, and counts add up.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, HttpFailure } from '../../harness/driver/http.ts';
 import { type ConformanceCheck, fail, pass } from '../../conformance/check.ts';
 import { detectCapabilities } from '../../conformance/capabilities.ts';
+import { ObserverClient } from '../../conformance/observer-client.ts';
 import { runChecks } from '../../conformance/runner.ts';
 
 const target = { expectStandardPorts: false };
@@ -38,6 +41,51 @@ describe('conformance runner', () => {
     expect(report.results[0]!.status).toBe('skip');
     expect(report.results[0]!.message).toMatch(/clock: the target has no observer API/);
     expect(report.counts).toEqual({ total: 1, passed: 0, failed: 0, skipped: 1 });
+  });
+
+  it('skips clock checks, with the reason, when the observer answers /api/stats but has no clock control', async () => {
+    // A stub observer: counters yes, clock no (404), like an observer of a site on a real clock.
+    const server = createServer((req, res) => {
+      if (req.url === '/api/stats') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"frontEnds":{}}');
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no such endpoint');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const http = new HttpClient();
+    try {
+      const base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const observer = new ObserverClient(base, http);
+      const caps = await detectCapabilities({ ...target, observer: base }, observer);
+      expect(caps.offered.has('observer')).toBe(true);
+      expect(caps.offered.has('clock')).toBe(false);
+      const ran: string[] = [];
+      const ctx = { target, capabilities: caps.offered, http, observer };
+      const report = await runChecks(
+        [
+          check('needs-clock', async () => {
+            ran.push('needs-clock');
+            return pass('ran');
+          }, ['observer', 'clock']),
+          check('needs-observer', async () => {
+            ran.push('needs-observer');
+            return pass('ran');
+          }, ['observer']),
+        ],
+        ctx,
+        caps,
+        {},
+      );
+      expect(ran).toEqual(['needs-observer']);
+      expect(report.results.map((r) => r.status)).toEqual(['skip', 'pass']);
+      expect(report.results[0]!.message).toMatch(
+        /^skipped: needs clock: the observer does not offer GET \/api\/clock \(.*HTTP 404.*\)/,
+      );
+    } finally {
+      await http.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('turns a thrown transport error into a failure that names it, and keeps going', async () => {
