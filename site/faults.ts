@@ -4,6 +4,7 @@
 //
 // Decisions come from one seeded PRNG, so the same rules, seed and request order give the same faults.
 import { z } from 'zod';
+import { WSUS_ERROR_CODES, type WsusErrorCode } from '../protocol/wsus/errors.ts';
 import type { FrontEnd } from './types.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -40,9 +41,29 @@ const ruleSchema = z
     /** Share held without an answer, for stallMs (then answered normally) or until the client gives up. */
     stallRate: rate.default(0),
     stallMs: ms.optional(),
+    /** SUP only: the WSUS ErrorCode ([MS-WUSP] §2.2.2.4) of the SOAP fault answered to errorCodeRate. */
+    errorCode: z
+      .enum(WSUS_ERROR_CODES, {
+        error: `expected one of the WSUS ErrorCodes: ${WSUS_ERROR_CODES.join(', ')}`,
+      })
+      .optional(),
+    /** Share answered with a SOAP fault carrying errorCode (HTTP 500, the real WSUS fault shape). */
+    errorCodeRate: rate.optional(),
   })
-  .refine((r) => r.serverBusyRate + r.http503Rate + r.resetRate + r.stallRate <= 1, {
-    message: 'serverBusyRate + http503Rate + resetRate + stallRate must not exceed 1',
+  .refine((r) => r.serverBusyRate + r.http503Rate + r.resetRate + r.stallRate + (r.errorCodeRate ?? 0) <= 1, {
+    message: 'serverBusyRate + http503Rate + resetRate + stallRate + errorCodeRate must not exceed 1',
+  })
+  .refine((r) => r.errorCodeRate === undefined || r.errorCode !== undefined, {
+    message: `required with errorCodeRate: one of ${WSUS_ERROR_CODES.join(', ')}`,
+    path: ['errorCode'],
+  })
+  .refine((r) => r.errorCode === undefined || r.errorCodeRate !== undefined, {
+    message: 'required with errorCode: the share of requests (0..1) answered with that fault',
+    path: ['errorCodeRate'],
+  })
+  .refine((r) => r.errorCode === undefined || r.frontEnd === 'sup', {
+    message: 'WSUS ErrorCode faults are answered by the SUP only: set frontEnd to "sup"',
+    path: ['frontEnd'],
   })
   .refine(
     (r) =>
@@ -64,13 +85,15 @@ export type FaultConfigInput = z.input<typeof faultConfigSchema>;
 export type FaultRule = FaultConfig['rules'][number];
 export type LatencySpec = NonNullable<FaultRule['latencyMs']>;
 
-export type FaultAction = 'none' | 'busy' | 'http503' | 'reset' | 'stall';
+export type FaultAction = 'none' | 'busy' | 'http503' | 'reset' | 'stall' | 'errorCode';
 
 export interface FaultDecision {
   latencyMs: number;
   action: FaultAction;
   /** For 'stall': how long to hold (undefined: until the client closes the connection). */
   stallMs?: number;
+  /** For 'errorCode': the WSUS ErrorCode of the SOAP fault to answer. */
+  errorCode?: WsusErrorCode;
 }
 
 /** The decision for requests no rule matches; shared so the fast path allocates nothing. */
@@ -108,11 +131,13 @@ export class FaultInjector {
     if (rule === null) return NO_FAULT;
 
     const latencyMs = rule.latencyMs === undefined ? 0 : this.#sampleLatency(rule.latencyMs);
-    // One draw splits [0, 1) into consecutive bands: reset, stall, 503, busy, then nothing.
+    // One draw splits [0, 1) into consecutive bands: reset, stall, 503, busy, ErrorCode fault, then nothing
+    // (the ErrorCode band last, so rules without it draw exactly as before it existed).
     const r = this.#random();
     const stallEdge = rule.resetRate + rule.stallRate;
     const http503Edge = stallEdge + rule.http503Rate;
     const busyEdge = http503Edge + rule.serverBusyRate;
+    const errorCodeEdge = busyEdge + (rule.errorCodeRate ?? 0);
     const action: FaultAction =
       r < rule.resetRate
         ? 'reset'
@@ -122,9 +147,13 @@ export class FaultInjector {
             ? 'http503'
             : r < busyEdge
               ? 'busy'
-              : 'none';
+              : r < errorCodeEdge
+                ? 'errorCode'
+                : 'none';
     if (action === 'none' && latencyMs === 0) return NO_FAULT;
-    return action === 'stall' ? { latencyMs, action, stallMs: rule.stallMs } : { latencyMs, action };
+    if (action === 'stall') return { latencyMs, action, stallMs: rule.stallMs };
+    if (action === 'errorCode') return { latencyMs, action, errorCode: rule.errorCode };
+    return { latencyMs, action };
   }
 
   /** Exact frontEnd+operation wins over frontEnd+'*', over '*'+operation, over '*'+'*'. */

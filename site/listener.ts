@@ -1,9 +1,10 @@
-// The request path of every SUP/MP/DP listener: route, buffer the body under a limit, classify, inject
-// faults, call the front-end, write its reply, count everything. A front-end that throws costs one 500,
-// never the process.
+// The request path of every SUP/MP/DP listener: route, shed what is over the front-end's in-flight limit,
+// buffer the body under a limit, classify, inject faults, call the front-end, write its reply, count
+// everything. A front-end that throws costs one 500, never the process.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { originalMethod } from './custom-methods.ts';
 import { type FaultDecision, type FaultInjector, NO_FAULT } from './faults.ts';
+import type { InFlightLimits } from './in-flight.ts';
 import { type ListenerRole, type Route, routeRequest } from './routes.ts';
 import { type OperationCounters, type SiteStats, statusClassOf, UNROUTED } from './stats.ts';
 import type { FrontEnd, FrontEndHandler, SiteReply, SiteRequest } from './types.ts';
@@ -21,6 +22,8 @@ export interface ListenerContext {
   stats: SiteStats;
   faults: FaultInjector;
   maxRequestBytes: number;
+  /** Shared by every listener, so HTTP and HTTPS requests of one front-end count against one limit. */
+  inFlight: InFlightLimits;
 }
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,7 +43,8 @@ const INTERNAL_ERROR: SiteReply = {
   headers: { 'content-type': TEXT },
   body: 'Internal Server Error',
 };
-/** What HTTP.sys sends while the application pool is down (a WSUS pool recycling under a scan storm). */
+/** What HTTP.sys sends while the application pool is down (a WSUS pool recycling under a scan storm) or
+ *  its request queue is full. */
 const SERVICE_UNAVAILABLE: SiteReply = {
   status: 503,
   headers: { 'content-type': 'text/html; charset=us-ascii' },
@@ -48,11 +52,19 @@ const SERVICE_UNAVAILABLE: SiteReply = {
 };
 
 export function createRequestHandler(ctx: ListenerContext): RequestHandler {
-  const { stats, faults, frontEnds, maxRequestBytes, secure, role } = ctx;
+  const { stats, faults, frontEnds, maxRequestBytes, secure, role, inFlight } = ctx;
 
   return (req, res) => {
     // Once per request, in order: it also consumes the socket's record of a rewritten CCM_POST.
     const method = originalMethod(req.method, req.socket);
+    const host = req.headers.host;
+    if (host !== undefined && host !== '' && !VALID_HOST.test(host)) {
+      req.resume();
+      const c = stats.counters(UNROUTED, 'InvalidHostname');
+      c.requests++;
+      writeReply(res, INVALID_HOSTNAME, c, method === 'HEAD');
+      return;
+    }
     const rawPath = req.url ?? '/';
     const route = routeRequest(role, secure, rawPath);
     if (route.kind === 'unknown') {
@@ -62,6 +74,13 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
       writeReply(res, NOT_FOUND, c, method === 'HEAD');
       return;
     }
+    // Like HTTP.sys with a full queue: decided on the request line and headers, before any body is read.
+    if (!inFlight.tryEnter(route.frontEnd)) {
+      shed(req, method, res, route);
+      return;
+    }
+    // 'close' follows the end of every response, and a connection that dies first: exactly one release.
+    res.once('close', inFlight.release[route.frontEnd]);
 
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxRequestBytes) {
@@ -119,6 +138,22 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     } catch {
       return 'Unknown';
     }
+  }
+
+  function shed(req: IncomingMessage, method: string, res: ServerResponse, route: Route): void {
+    if (route.kind === 'unknown') return;
+    req.resume();
+    const frontEnd = route.frontEnd;
+    let operation =
+      route.kind === 'refuse'
+        ? route.operation
+        : classify(frontEnds[frontEnd], siteRequest(req, method, frontEnd, EMPTY));
+    // Without the body a CCM_POST's endpoint is unknown: count it under its method rather than 'Unknown'.
+    if (operation === 'Unknown' && method === 'CCM_POST') operation = method;
+    const c = stats.counters(frontEnd, operation);
+    c.requests++;
+    c.overloaded++;
+    writeReply(res, SERVICE_UNAVAILABLE, c, method === 'HEAD');
   }
 
   function refuseTooLarge(req: IncomingMessage, method: string, res: ServerResponse, route: Route): void {
@@ -205,6 +240,22 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
         c.injected.http503++;
         writeReply(res, SERVICE_UNAVAILABLE, c, isHead);
         return;
+      case 'errorCode': {
+        c.injected.errorCode++;
+        let reply: SiteReply;
+        try {
+          // Rules with an ErrorCode are SUP-only (validated); a front-end without faults answers 500.
+          reply =
+            handler.errorCodeReply !== undefined && decision.errorCode !== undefined
+              ? handler.errorCodeReply(operation, decision.errorCode)
+              : INTERNAL_ERROR;
+        } catch {
+          c.errors++;
+          reply = INTERNAL_ERROR;
+        }
+        writeReply(res, reply, c, isHead);
+        return;
+      }
       case 'reset':
         c.injected.reset++;
         resetConnection(res);

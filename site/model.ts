@@ -21,6 +21,14 @@ export interface SiteConfig {
   maxExtendedUpdatesPerRequest: number;
   /** Largest request body accepted (bytes); larger gets 413 like IIS's request filtering. */
   maxRequestBytes: number;
+  /**
+   * Requests each front-end holds at once (received, not yet answered); one more is shed with HTTP 503,
+   * standing in for the IIS application-pool queue (WsusPool, default Queue Length 1000) that makes
+   * HTTP.sys answer 503 when it is full.
+   */
+  supMaxInFlight: number;
+  mpMaxInFlight: number;
+  dpMaxInFlight: number;
 }
 
 /** Named ways to break the protocol on purpose (conformance tests prove each check catches one). */

@@ -12,6 +12,8 @@ export interface ObserverSources {
   model: SiteModel;
   stats: SiteStats;
   faults: FaultInjector;
+  /** Requests each front-end holds right now, the most it held, and its limit (overload shedding). */
+  inFlight?(): unknown;
   /** State-message inbox of the MP (depth, age of oldest, processed/min, accepted/processed). */
   backlog(): unknown;
   /** Compliance per update and overall, as the site's processed state messages say. */
@@ -142,7 +144,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/stats',
-    handle: (s) => ok({ ...s.stats.snapshot(), frontEndState: s.frontEndState?.() ?? {} }),
+    handle: (s) =>
+      ok({ ...s.stats.snapshot(), inFlight: s.inFlight?.() ?? {}, frontEndState: s.frontEndState?.() ?? {} }),
   },
   {
     method: 'POST',

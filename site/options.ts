@@ -43,12 +43,18 @@ export const SITE_DEFAULTS: SiteConfig = {
   syncPageSize: 200,
   maxExtendedUpdatesPerRequest: 50,
   maxRequestBytes: 32 * 1024 * 1024,
+  // IIS's default application-pool queue length (protocol-reference §4.2: WsusPool Queue Length 1000,
+  // 2000 when tuned); the MP and DP run in their own IIS pools with the same default.
+  supMaxInFlight: 1000,
+  mpMaxInFlight: 1000,
+  dpMaxInFlight: 1000,
 };
 
 /** Catalog seed; the size defaults to the generator's own (sized for a ~5 MB cold scan). */
 export const CATALOG_DEFAULTS = { seed: 1 };
 
 const port = z.number().int().min(0).max(65535);
+const maxInFlight = z.number().int().min(1).max(1_000_000);
 const configSchema = z.object({
   siteCode: z
     .string()
@@ -73,6 +79,9 @@ const configSchema = z.object({
     .min(1024)
     .max(2 ** 31 - 1)
     .optional(),
+  supMaxInFlight: maxInFlight.optional(),
+  mpMaxInFlight: maxInFlight.optional(),
+  dpMaxInFlight: maxInFlight.optional(),
 });
 
 const clockSchema = z

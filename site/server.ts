@@ -95,6 +95,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       tls,
       frontEnds: { sup, mp, dp },
       maxRequestBytes: config.maxRequestBytes,
+      maxInFlight: { sup: config.supMaxInFlight, mp: config.mpMaxInFlight, dp: config.dpMaxInFlight },
       stats,
       faults,
     });
@@ -110,6 +111,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       model,
       stats,
       faults,
+      inFlight: () => shell.inFlight.snapshot(),
       backlog: () => mp.backlog(),
       compliance: () => mp.compliance(),
       registerComputers: (clients) => sup.registerComputers(clients),

@@ -6,6 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { acceptCcmPost } from './custom-methods.ts';
 import { FaultInjector } from './faults.ts';
+import { InFlightLimits, type InFlightLimitsInput } from './in-flight.ts';
 import { createRequestHandler, type FrontEnds, type ListenerContext } from './listener.ts';
 import type { ListenerRole } from './routes.ts';
 import { SiteStats } from './stats.ts';
@@ -26,6 +27,8 @@ export interface ShellOptions {
   tls: { key: string; cert: string };
   frontEnds: FrontEnds;
   maxRequestBytes: number;
+  /** Requests each front-end holds at once before the shell sheds more with 503 (absent: no limit). */
+  maxInFlight?: InFlightLimitsInput;
   stats?: SiteStats;
   faults?: FaultInjector;
 }
@@ -44,6 +47,7 @@ export interface RunningShell {
   urls: ShellUrls;
   stats: SiteStats;
   faults: FaultInjector;
+  inFlight: InFlightLimits;
   stop(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ const REQUEST_TIMEOUT_MS = 120_000;
 export async function startShell(options: ShellOptions): Promise<RunningShell> {
   const stats = options.stats ?? new SiteStats();
   const faults = options.faults ?? new FaultInjector();
+  const inFlight = new InFlightLimits(options.maxInFlight);
   const context = (role: ListenerRole, secure: boolean): ListenerContext => ({
     role,
     secure,
@@ -64,6 +69,7 @@ export async function startShell(options: ShellOptions): Promise<RunningShell> {
     stats,
     faults,
     maxRequestBytes: options.maxRequestBytes,
+    inFlight,
   });
   const serverOptions = {
     keepAliveTimeout: KEEP_ALIVE_MS,
@@ -115,6 +121,7 @@ export async function startShell(options: ShellOptions): Promise<RunningShell> {
     urls,
     stats,
     faults,
+    inFlight,
     stop: () => {
       stopping ??= Promise.all(Object.values(servers).map(closeServer)).then(() => undefined);
       return stopping;

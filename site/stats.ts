@@ -10,13 +10,25 @@ export interface OperationCounters {
   bytesIn: number;
   bytesOut: number;
   status: Record<StatusClass, number>;
-  /** SOAP faults answered, by ErrorCode (the front-end's reply.faultCode), injected ServerBusy included. */
+  /** SOAP faults answered, by ErrorCode (the front-end's reply.faultCode), injected ones included. A SOAP
+   *  fault without a WSUS ErrorCode counts under its own name (SUP: 'SoapActionNotRecognized'). */
   faults: Record<string, number>;
-  injected: { delayed: number; busy: number; http503: number; reset: number; stall: number };
+  /** Faults injected by rule; errorCode = SOAP faults with a rule's chosen WSUS ErrorCode. */
+  injected: {
+    delayed: number;
+    busy: number;
+    http503: number;
+    reset: number;
+    stall: number;
+    errorCode: number;
+  };
   /** Front-end exceptions, answered 500. */
   errors: number;
   /** Bodies over the limit, answered 413. */
   tooLarge: number;
+  /** Shed with HTTP 503 because the front-end already held its maximum of requests in flight
+   *  (IIS: application-pool queue full). Never handed to the front-end. */
+  overloaded: number;
   /** Clients that went away before their answer was written. */
   aborted: number;
 }
@@ -35,9 +47,10 @@ export function newCounters(): OperationCounters {
     bytesOut: 0,
     status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     faults: {},
-    injected: { delayed: 0, busy: 0, http503: 0, reset: 0, stall: 0 },
+    injected: { delayed: 0, busy: 0, http503: 0, reset: 0, stall: 0, errorCode: 0 },
     errors: 0,
     tooLarge: 0,
+    overloaded: 0,
     aborted: 0,
   };
 }
@@ -114,7 +127,9 @@ function addInto(into: OperationCounters, c: OperationCounters): void {
   into.injected.http503 += c.injected.http503;
   into.injected.reset += c.injected.reset;
   into.injected.stall += c.injected.stall;
+  into.injected.errorCode += c.injected.errorCode;
   into.errors += c.errors;
   into.tooLarge += c.tooLarge;
+  into.overloaded += c.overloaded;
   into.aborted += c.aborted;
 }

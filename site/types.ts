@@ -2,6 +2,7 @@
 // front-ends (SUP, MP, DP). A front-end is plain functions over a buffered request; the shell owns
 // sockets, body limits, TLS, fault injection and counting, so every front-end is testable without I/O.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { WsusErrorCode } from '../protocol/wsus/errors.ts';
 
 export type FrontEnd = 'sup' | 'mp' | 'dp';
 
@@ -36,4 +37,6 @@ export interface FrontEndHandler {
   handle(req: SiteRequest): SiteReply | Promise<SiteReply>;
   /** The overload answer of this front-end for an operation (SUP: SOAP ServerBusy fault; MP/DP: 503). */
   busyReply(operation: string): SiteReply;
+  /** SUP: the SOAP fault with a WSUS ErrorCode for an operation (fault injection's errorCode rules). */
+  errorCodeReply?(operation: string, errorCode: WsusErrorCode): SiteReply;
 }

@@ -167,6 +167,10 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
       return fault('ServerBusy', 'ServerBusy', isWsusOperation(operation) ? operation : '');
     },
 
+    errorCodeReply(operation: string, errorCode: SupFault['errorCode']): SiteReply {
+      return fault(errorCode, errorCode, isWsusOperation(operation) ? operation : '');
+    },
+
     registerComputers(clients) {
       const added = ctx.registrations.registerMany(clients, ctx.now());
       return { added, total: ctx.registrations.size };

@@ -108,6 +108,57 @@ describe('FaultInjector decisions', () => {
     );
     expect(problems({ rules: [{ resetrate: 0.1 }] })).toMatch(/rules\[0\]: unknown field\(s\) "resetrate"/);
   });
+
+  it('validates ErrorCode rules: a known code, with a rate, on the SUP only', () => {
+    const problems = (rule: Record<string, unknown>): string => {
+      try {
+        parseFaultConfig({ rules: [rule] });
+      } catch (err) {
+        expect(err).toBeInstanceOf(InvalidInputError);
+        return (err as Error).message;
+      }
+      throw new Error('expected a rejection');
+    };
+    expect(problems({ frontEnd: 'sup', errorCode: 'Nope', errorCodeRate: 1 })).toMatch(
+      /faults\.rules\[0\]\.errorCode: got "Nope": expected one of the WSUS ErrorCodes: InvalidCookie, ConfigChanged, .*FileLocationChanged/,
+    );
+    expect(problems({ frontEnd: 'sup', errorCodeRate: 0.5 })).toMatch(
+      /rules\[0\]\.errorCode: required with errorCodeRate: one of InvalidCookie/,
+    );
+    expect(problems({ frontEnd: 'sup', errorCode: 'CookieExpired' })).toMatch(
+      /rules\[0\]\.errorCodeRate: required with errorCode/,
+    );
+    expect(problems({ frontEnd: 'mp', errorCode: 'CookieExpired', errorCodeRate: 1 })).toMatch(
+      /rules\[0\]\.frontEnd: WSUS ErrorCode faults are answered by the SUP only/,
+    );
+    expect(problems({ errorCode: 'CookieExpired', errorCodeRate: 1 })).toMatch(/frontEnd: .*SUP only/);
+    expect(
+      problems({ frontEnd: 'sup', errorCode: 'CookieExpired', errorCodeRate: 0.6, http503Rate: 0.6 }),
+    ).toMatch(/errorCodeRate must not exceed 1/);
+  });
+
+  it('decides ErrorCode faults at their rate, carrying the code, without shifting the other bands', () => {
+    const f = new FaultInjector({
+      rules: [{ frontEnd: 'sup', http503Rate: 0.2, errorCode: 'ConfigChanged', errorCodeRate: 0.3 }],
+    });
+    const plain = new FaultInjector({ rules: [{ frontEnd: 'sup', http503Rate: 0.2 }] });
+    let errorCodes = 0;
+    let moved503 = 0;
+    const codes = new Set<string | undefined>();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const d = f.decide('sup', 'SyncUpdates');
+      // Same seed, same draw: the 503 band is where it was before ErrorCode rules existed.
+      if ((d.action === 'http503') !== (plain.decide('sup', 'SyncUpdates').action === 'http503')) moved503++;
+      if (d.action === 'errorCode') {
+        codes.add(d.errorCode);
+        errorCodes++;
+      }
+    }
+    expect(moved503).toBe(0);
+    expect([...codes]).toEqual(['ConfigChanged']);
+    expect(errorCodes / n).toBeCloseTo(0.3, 1);
+  });
 });
 
 describe('fault injection on the wire', () => {

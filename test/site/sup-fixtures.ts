@@ -35,6 +35,9 @@ export const TEST_CONFIG: SiteConfig = {
   syncPageSize: 200,
   maxExtendedUpdatesPerRequest: 50,
   maxRequestBytes: 32 * 1024 * 1024,
+  supMaxInFlight: 1000,
+  mpMaxInFlight: 1000,
+  dpMaxInFlight: 1000,
 };
 
 export interface TestSup {
