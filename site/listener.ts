@@ -32,6 +32,15 @@ const EMPTY = Buffer.alloc(0);
 const TEXT = 'text/plain; charset=utf-8';
 
 const NOT_FOUND: SiteReply = { status: 404, headers: { 'content-type': TEXT }, body: 'Not Found' };
+/** HTTP.sys's answer to a Host header that is no host name or address (before any site sees it). */
+const INVALID_HOSTNAME: SiteReply = {
+  status: 400,
+  headers: { 'content-type': 'text/html; charset=us-ascii' },
+  body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>Bad Request</TITLE></HEAD><BODY><h2>Bad Request - Invalid Hostname</h2><hr><p>HTTP Error 400. The request hostname is invalid.</p></BODY></HTML>\r\n',
+  close: true,
+};
+/** A DNS name, IPv4 address or bracketed IPv6 literal, with an optional port. */
+const VALID_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const TOO_LARGE: SiteReply = {
   status: 413,
   headers: { 'content-type': TEXT },
@@ -120,10 +129,7 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     const port = req.socket.localPort ?? 0;
     return {
       method,
-      url: new URL(
-        req.url ?? '/',
-        `${secure ? 'https' : 'http'}://${req.headers.host ?? `localhost:${port}`}`,
-      ),
+      url: requestUrl(req.url ?? '/', secure, req.headers.host, port),
       headers: req.headers,
       body,
       frontEnd,
@@ -330,6 +336,26 @@ function writeReply(res: ServerResponse, reply: SiteReply, c: OperationCounters,
   c.status[statusClassOf(reply.status)]++;
   if (!isHead) c.bytesOut += length;
   if (reply.faultCode !== undefined) c.faults[reply.faultCode] = (c.faults[reply.faultCode] ?? 0) + 1;
+}
+
+/** The request's URL on this listener's origin. A Host header (or absolute-form target) that is no valid
+ *  authority must not throw out of the request handler, which would take the whole site down: the
+ *  listener's own origin stands in, as IIS answers for its binding whatever the client wrote. */
+function requestUrl(target: string, secure: boolean, host: string | undefined, port: number): URL {
+  const scheme = secure ? 'https' : 'http';
+  const own = `${scheme}://localhost:${port}`;
+  if (host !== undefined) {
+    try {
+      return new URL(target, `${scheme}://${host}`);
+    } catch {
+      // fall through to the listener's origin
+    }
+  }
+  try {
+    return new URL(target, own);
+  } catch {
+    return new URL('/', own);
+  }
 }
 
 /** Runs `then` after `ms` unless the connection closes first. */

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
 import type { RunningShell } from '../../site/shell.ts';
@@ -103,6 +104,33 @@ describe('site shell: routing, body limits, errors, counting', () => {
     expect((await http.send('GET', `${shell.urls.supHttp}/SMS_MP/.sms_aut?MPLIST`)).status).toBe(404);
     expect((await http.send('POST', `${shell.urls.mpHttp}/ClientWebService/client.asmx`)).status).toBe(404);
     expect(shell.stats.snapshot().frontEnds.unrouted?.operations.UnknownPath?.requests).toBe(6);
+  });
+
+  it('answers a Host header that is no host name 400 like HTTP.sys, and a bad authority never crashes', async () => {
+    // Written by hand: HTTP clients refuse to send such a Host header.
+    const statusLine = (host: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(shell.ports.supHttp, '127.0.0.1', () => {
+          socket.write(
+            `POST /ClientWebService/client.asmx HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\n` +
+              'Connection: close\r\n\r\n',
+          );
+        });
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString('latin1');
+        });
+        socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+      });
+    const before = shell.calls.length;
+    expect(await statusLine('a b')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await statusLine('%zz')).toBe('HTTP/1.1 400 Bad Request');
+    expect(shell.calls.length).toBe(before);
+    expect(shell.stats.snapshot().frontEnds.unrouted?.operations.InvalidHostname?.requests).toBe(2);
+    // A well-formed host with a port no URL accepts reaches the front-end on the listener's own origin.
+    expect(await statusLine('sup.test:99999')).toBe('HTTP/1.1 200 OK');
+    expect(shell.calls.at(-1)).toMatchObject({ frontEnd: 'sup', path: '/ClientWebService/client.asmx' });
   });
 
   it('refuses a declared body over the limit with 413 and never calls the front-end', async () => {
