@@ -19,7 +19,14 @@ import { CookieSealer } from './cookies.ts';
 import { getExtendedUpdateInfo, getFileLocations, refreshCache } from './extended-info.ts';
 import { ConfigBody, getAuthorizationCookie, getCookie, registerComputer } from './handshake.ts';
 import type { SeededComputer } from './registrations.ts';
-import { faultReply, httpError, SupFault, soapReply } from './replies.ts';
+import {
+  faultReply,
+  httpError,
+  SOAP_ACTION_NOT_RECOGNIZED,
+  SupFault,
+  soapReply,
+  unrecognizedActionReply,
+} from './replies.ts';
 import { reportEventBatch, startCategoryScan } from './reporting.ts';
 import { syncUpdates } from './sync-updates.ts';
 
@@ -98,15 +105,18 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     if (site.method !== 'POST') return httpError(405, { allow: 'POST' });
     const rawAction = headerText(site.headers.soapaction);
     const actionOp = rawAction === undefined ? undefined : operationFromSoapAction(rawAction);
+    const path = site.url.pathname.toLowerCase();
+    // A SOAPAction this service has no operation for (unknown, or another service's) never reaches WSUS
+    // code: the framework answers before the body is read, without a WSUS ErrorCode.
+    if (rawAction !== undefined && (actionOp === undefined || pathFor(actionOp).toLowerCase() !== path)) {
+      ctx.countFault(SOAP_ACTION_NOT_RECOGNIZED);
+      return unrecognizedActionReply(rawAction, path === CLIENT_PATH);
+    }
     const method = actionOp ?? rawAction ?? '';
     // GetConfig's answer does not depend on its body, and clients send byte-identical bodies: a body that
     // already parsed as a valid GetConfig is answered without parsing it again (the site bench's hot path).
     const text = site.body.toString('utf8');
-    if (
-      actionOp === 'GetConfig' &&
-      knownGetConfigBodies.has(text) &&
-      site.url.pathname.toLowerCase() === CLIENT_PATH
-    ) {
+    if (actionOp === 'GetConfig' && knownGetConfigBodies.has(text) && path === CLIENT_PATH) {
       return soapReply(configBody.get(ctx));
     }
     let req: WsusRequest;
@@ -123,8 +133,9 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
       }
       return fault('InternalServerError', 'request could not be read', method);
     }
-    // Each service answers only its own operations (ASMX dispatches per .asmx file).
-    if (pathFor(req.operation).toLowerCase() !== site.url.pathname.toLowerCase()) {
+    // Each service answers only its own operations (here: a request without SOAPAction whose body names
+    // another service's operation).
+    if (pathFor(req.operation).toLowerCase() !== path) {
       return fault(
         'InternalServerError',
         `${req.operation} is not an operation of ${site.url.pathname}`,

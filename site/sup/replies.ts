@@ -2,7 +2,15 @@
 // faults in the captured shape (HTTP 500, Connection: close, s:Fault with detail ErrorCode/Message/ID/
 // Method), and the plain IIS error pages for requests that never reach a web service.
 import { randomUUID } from 'node:crypto';
-import { buildWsusFault, type WsusErrorCode, type WsusOperation } from '../../protocol/wsus/index.ts';
+import {
+  buildWsusFault,
+  NS_SOAP,
+  NS_XSD,
+  NS_XSI,
+  type WsusErrorCode,
+  type WsusOperation,
+} from '../../protocol/wsus/index.ts';
+import { escapeText } from '../../protocol/wsus/xml-write.ts';
 import type { SiteReply } from '../types.ts';
 
 /** Response headers of a real WSUS (captures; PyWSUS mimics the same set). */
@@ -62,6 +70,49 @@ export function faultReply(
     close: true,
     faultCode: errorCode,
   };
+}
+
+/** Counted under this name (stats faults, SUP faultsIssued): a SOAP fault that carries no WSUS ErrorCode. */
+export const SOAP_ACTION_NOT_RECOGNIZED = 'SoapActionNotRecognized';
+
+/** WCF's addressing namespace for dispatcher faults such as ActionNotSupported. */
+const NS_WCF_ADDRESSING_NONE = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
+
+/**
+ * The answer to a SOAPAction the service has no operation for (unknown, or another service's). No WSUS
+ * code runs, so there is no ErrorCode detail; the framework answers HTTP 500:
+ * - the ASMX services (SimpleAuth, Reporting; replies with `soap:` and an XML declaration) give ASP.NET's
+ *   `soap:Client` "Server did not recognize the value of HTTP Header SOAPAction: X.";
+ * - the client web service is WCF behind an .asmx path (replies with `s:` and xsi/xsd on the Body, as in
+ *   every capture), whose EndpointDispatcher gives `a:ActionNotSupported` ("ContractFilter mismatch").
+ */
+export function unrecognizedActionReply(rawAction: string, wcf: boolean): SiteReply {
+  const action = unquote(rawAction).slice(0, 1024);
+  const body = wcf
+    ? `<s:Envelope xmlns:s="${NS_SOAP}"><s:Body><s:Fault><faultcode xmlns:a="${NS_WCF_ADDRESSING_NONE}">` +
+      `a:ActionNotSupported</faultcode><faultstring xml:lang="en-US">${escapeText(
+        `The message with Action '${action}' cannot be processed at the receiver, due to a ContractFilter ` +
+          'mismatch at the EndpointDispatcher. This may be because of either a contract mismatch (mismatched ' +
+          'Actions between sender and receiver) or a binding/security mismatch between the sender and the ' +
+          'receiver.  Check that sender and receiver have the same contract and the same binding (including ' +
+          'security requirements, e.g. Message, Transport, None).',
+      )}</faultstring></s:Fault></s:Body></s:Envelope>`
+    : `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${NS_SOAP}" xmlns:xsi="${NS_XSI}" ` +
+      `xmlns:xsd="${NS_XSD}"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>` +
+      `${escapeText(`Server did not recognize the value of HTTP Header SOAPAction: ${action}.`)}` +
+      '</faultstring><detail /></soap:Fault></soap:Body></soap:Envelope>';
+  return {
+    status: 500,
+    headers: IIS_SOAP_HEADERS,
+    body,
+    close: true,
+    faultCode: SOAP_ACTION_NOT_RECOGNIZED,
+  };
+}
+
+function unquote(value: string): string {
+  const v = value.trim();
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -12,6 +12,7 @@ import {
   soapActionFor,
   WsusFault,
 } from '../../protocol/wsus/index.ts';
+import { SITE_DEFAULTS } from '../../site/options.ts';
 import { type RunningSite, startSite } from '../../site/server.ts';
 
 const GET_CONFIG_HEADERS = {
@@ -62,6 +63,47 @@ describe('startSite', () => {
       });
     }
     expect(site.stats.snapshot().frontEnds.sup?.operations.GetConfig?.requests).toBe(2);
+  });
+
+  it('fails GetConfig over HTTPS certificate verification when the generated CA is not trusted', async () => {
+    const untrusting = new HttpClient({ timeoutMs: 5000 });
+    try {
+      await expect(
+        untrusting.send(
+          'POST',
+          site.urls.supHttps + pathFor('GetConfig'),
+          GET_CONFIG_HEADERS,
+          GET_CONFIG_BODY,
+        ),
+      ).rejects.toMatchObject({ kind: 'tls' });
+    } finally {
+      await untrusting.close();
+    }
+    // The same request with the CA trusted is answered (the certificate, not the listener, was refused).
+    const res = await http.send(
+      'POST',
+      site.urls.supHttps + pathFor('GetConfig'),
+      GET_CONFIG_HEADERS,
+      GET_CONFIG_BODY,
+    );
+    expect(res.status).toBe(200);
+    expect(parseWsusResponse('GetConfig', res.body.toString())).toMatchObject({
+      isRegistrationRequired: true,
+    });
+  });
+
+  it('answers an unknown SOAPAction with the framework fault and counts it in the observer', async () => {
+    const res = await http.send(
+      'POST',
+      site.urls.supHttp + pathFor('GetConfig'),
+      { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://example.invalid/Nope"' },
+      GET_CONFIG_BODY,
+    );
+    expect(res.status).toBe(500);
+    expect(() => parseWsusResponse('GetConfig', res.body.toString())).toThrow(/ContractFilter mismatch/);
+    const stats = JSON.parse((await http.send('GET', `${site.urls.observer}/api/stats`)).body.toString());
+    expect(stats.frontEnds.sup.operations.Unknown.faults).toEqual({ SoapActionNotRecognized: 1 });
+    expect(stats.frontEndState.sup.faultsIssued.SoapActionNotRecognized).toBe(1);
   });
 
   it('hands MP clients the SUP URLs with the ports actually in use', async () => {
@@ -124,6 +166,18 @@ describe('startSite', () => {
     expect((fault as WsusFault).errorCode).toBe('ServerBusy');
     expect(site.stats.snapshot().frontEnds.sup?.operations.GetConfig?.faults.ServerBusy).toBe(1);
     site.faults.configure({});
+  });
+});
+
+describe('site defaults', () => {
+  it('listen where the real products do: SUP 8530/8531, MP/DP 8080/8443 standing in for 80/443', () => {
+    expect(SITE_DEFAULTS).toMatchObject({
+      supHttpPort: 8530,
+      supHttpsPort: 8531,
+      mpHttpPort: 8080,
+      mpHttpsPort: 8443,
+      bindAddress: '127.0.0.1',
+    });
   });
 });
 

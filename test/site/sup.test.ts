@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type WsusFault, parseWsusResponse, soapActionFor } from '../../protocol/wsus/index.ts';
+import type { SiteReply } from '../../site/types.ts';
 import {
   bodyText,
   COMPUTER,
@@ -464,6 +465,16 @@ describe('SUP GetExtendedUpdateInfo and friends', () => {
     });
     expect(scan.preferredCategoryIds).toEqual([category.updateId]);
     expect(scan.requestedCategoryIdsInError).toEqual(['dd78b8a1-0b20-45c1-add6-4da72e9364cf']);
+    // At most 200 categories per call ([MS-WUSP] App.B note 52): 200 is answered, 201 is InvalidParameters.
+    const categories = (n: number) =>
+      Array.from({ length: n }, () => ({ indexOfAndGroup: 0, categoryId: category.updateId }));
+    const most = await call(t.sup, { operation: 'StartCategoryScan', requestedCategories: categories(200) });
+    expect(most.preferredCategoryIds).toHaveLength(200);
+    const over = await faultOf(
+      call(t.sup, { operation: 'StartCategoryScan', requestedCategories: categories(201) }),
+    );
+    expect(over.errorCode).toBe('InvalidParameters');
+    expect(over.message).toBe('requestedCategories');
     const event = {
       targetSid: CLIENT,
       sequenceNumber: 0,
@@ -529,7 +540,7 @@ describe('SUP faults and bad input', () => {
     expect(bodyText(wrong)).not.toContain('ErrorCode');
   });
 
-  it('never throws on bad input: malformed XML, unknown action, wrong path, wrong method', async () => {
+  it('never throws on bad input: malformed XML, wrong path, no SOAPAction, wrong method', async () => {
     const t = makeSup();
     const action = `"${soapActionFor('GetConfig')}"`;
     const cases = [
@@ -540,16 +551,11 @@ describe('SUP faults and bad input', () => {
         { soapaction: action },
         Buffer.from([0xff, 0xfe, 0x00, 0x3c]),
       ),
-      siteRequest(
-        'POST',
-        '/ClientWebService/client.asmx',
-        { soapaction: '"http://example.invalid/Nope"' },
-        soapRequest({ operation: 'GetConfig', protocolVersion: '1.8' }).body,
-      ),
+      // No SOAPAction, and the body names another service's operation.
       siteRequest(
         'POST',
         '/SimpleAuthWebService/SimpleAuth.asmx',
-        { soapaction: action },
+        {},
         soapRequest({ operation: 'GetConfig', protocolVersion: '1.8' }).body,
       ),
       siteRequest('POST', '/ClientWebService/client.asmx', {}, ''),
@@ -567,6 +573,74 @@ describe('SUP faults and bad input', () => {
       'GetConfig',
     );
     expect(t.sup.operationOf(siteRequest('POST', '/ClientWebService/client.asmx'))).toBe('Unknown');
+  });
+
+  it('answers a SOAPAction the service does not have like ASP.NET/WCF: HTTP 500, no WSUS ErrorCode', async () => {
+    const t = makeSup();
+    const getConfig = soapRequest({ operation: 'GetConfig', protocolVersion: '2.90' }).body;
+    const parseFault = (reply: SiteReply): WsusFault => {
+      try {
+        parseWsusResponse('GetConfig', bodyText(reply));
+      } catch (err) {
+        return err as WsusFault;
+      }
+      throw new Error('expected a SOAP fault');
+    };
+
+    // The ASMX services: ASP.NET's soap:Client fault naming the unquoted action, with an empty detail.
+    const asmx = await send(
+      t.sup,
+      siteRequest(
+        'POST',
+        '/SimpleAuthWebService/SimpleAuth.asmx',
+        { soapaction: '"http://example.invalid/Nope"' },
+        getConfig,
+      ),
+    );
+    expect(asmx).toMatchObject({ status: 500, faultCode: 'SoapActionNotRecognized' });
+    expect(asmx.headers).toMatchObject({ 'content-type': 'text/xml; charset=utf-8' });
+    expect(bodyText(asmx)).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?><soap:Envelope /);
+    const asmxFault = parseFault(asmx);
+    expect(asmxFault).toMatchObject({
+      kind: 'other',
+      errorCode: undefined,
+      faultCode: 'soap:Client',
+      faultString:
+        'Server did not recognize the value of HTTP Header SOAPAction: http://example.invalid/Nope.',
+    });
+
+    // Another service's action is just as unknown to this one (GetConfig is the client service's).
+    const crossed = parseFault(
+      await send(
+        t.sup,
+        siteRequest(
+          'POST',
+          '/ReportingWebService/ReportingWebService.asmx',
+          { soapaction: `"${soapActionFor('GetConfig')}"` },
+          getConfig,
+        ),
+      ),
+    );
+    expect(crossed.faultString).toBe(
+      `Server did not recognize the value of HTTP Header SOAPAction: ${soapActionFor('GetConfig')}.`,
+    );
+
+    // The client web service is WCF: its dispatcher's ActionNotSupported fault, the action escaped.
+    const wcf = await send(
+      t.sup,
+      siteRequest('POST', '/ClientWebService/client.asmx', { soapaction: '"urn:x<y>&z"' }, getConfig),
+    );
+    expect(wcf.status).toBe(500);
+    const wcfFault = parseFault(wcf);
+    expect(wcfFault).toMatchObject({
+      kind: 'other',
+      errorCode: undefined,
+      faultCode: 'a:ActionNotSupported',
+    });
+    expect(wcfFault.faultString).toMatch(
+      /^The message with Action 'urn:x<y>&z' cannot be processed at the receiver, due to a ContractFilter mismatch/,
+    );
+    expect(t.sup.snapshot().faultsIssued).toEqual({ SoapActionNotRecognized: 3 });
   });
 });
 
