@@ -15,7 +15,7 @@ import {
   MpEndpoint,
   targetAddressFor,
 } from '../protocol/mp/index.ts';
-import { buildWsusRequest, pathFor, soapActionFor } from '../protocol/wsus/index.ts';
+import { buildWsusRequest, pathFor, soapActionHeader } from '../protocol/wsus/index.ts';
 import { generateCatalog } from '../site/catalog/generate.ts';
 
 export interface BenchRequest {
@@ -46,7 +46,7 @@ export function getConfigRequest(origin: string, name = 'GetConfig'): BenchReque
     method: 'POST',
     headers: {
       'content-type': SOAP_CONTENT_TYPE,
-      soapaction: `"${soapActionFor('GetConfig')}"`,
+      soapaction: soapActionHeader('GetConfig'),
       'user-agent': WUA_USER_AGENT,
     },
     body: Buffer.from(buildWsusRequest({ operation: 'GetConfig', protocolVersion: '2.90' })),
@@ -64,7 +64,7 @@ export async function warmSyncUpdatesRequest(site: SiteUnderTest, http: HttpClie
     method: 'POST',
     headers: {
       'content-type': SOAP_CONTENT_TYPE,
-      soapaction: `"${soapActionFor('SyncUpdates')}"`,
+      soapaction: soapActionHeader('SyncUpdates'),
       'user-agent': WUA_USER_AGENT,
     },
     body: Buffer.from(body),

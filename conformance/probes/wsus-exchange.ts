@@ -6,7 +6,7 @@ import {
   buildWsusRequest,
   parseWsusResponse,
   pathFor,
-  soapActionFor,
+  soapActionHeader,
   type WsusOperation,
   WsusFault,
   type WsusRequestOf,
@@ -36,7 +36,7 @@ export async function exchangeWsus<O extends WsusOperation>(
   const res = await http.send(
     'POST',
     url,
-    { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapActionFor(op)}"` },
+    { 'content-type': 'text/xml; charset=utf-8', soapaction: soapActionHeader(op) },
     buildWsusRequest(request as Parameters<typeof buildWsusRequest>[0]),
   );
   const body = res.body.toString('utf8');

@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import {
   contentFolderUrl,
   contentUrl,
+  formatRangeHeader,
   type ManifestEntry,
   parseContentRange,
   parsePropfindResponse,
+  propfindRequest,
 } from '../../protocol/dp/index.ts';
 import type { HttpClient, HttpResponse } from './http.ts';
 
@@ -81,7 +83,8 @@ export class DpClient {
   }
 
   async propfind(contentId: string): Promise<ManifestEntry[]> {
-    const res = await this.#send('PROPFIND', contentFolderUrl(this.#base, contentId), { depth: '1' });
+    const req = propfindRequest(1);
+    const res = await this.#send(req.method, contentFolderUrl(this.#base, contentId), req.headers);
     if (res.status !== 207)
       throw new DpDownloadError(`PROPFIND answered ${res.status}`, 'status', res.status);
     return parsePropfindResponse(res.body.toString('utf8'));
@@ -104,7 +107,7 @@ export class DpClient {
   /** One `Range: bytes=start-end` GET (inclusive end), answered as the server chose. */
   async rangeGet(contentId: string, fileName: string, start: number, end: number): Promise<DpRange> {
     const res = await this.#send('GET', contentUrl(this.#base, contentId, fileName), {
-      range: `bytes=${start}-${end}`,
+      range: formatRangeHeader(start, end),
     });
     const contentRange = res.headers['content-range'];
     return {

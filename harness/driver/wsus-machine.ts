@@ -7,7 +7,7 @@ import {
   type ComputerInfo,
   formatWsusTime,
   type ReportingEvent,
-  soapActionFor,
+  soapActionHeader,
   type WsusOperation,
 } from '../../protocol/wsus/index.ts';
 
@@ -22,7 +22,7 @@ export function wsusHeaders(op: WsusOperation): Record<string, string> {
   if (!h) {
     h = {
       'content-type': 'text/xml; charset=utf-8',
-      soapaction: `"${soapActionFor(op)}"`,
+      soapaction: soapActionHeader(op),
       'user-agent': WUA_USER_AGENT,
     };
     HEADERS.set(op, h);

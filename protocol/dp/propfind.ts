@@ -1,6 +1,6 @@
 // WebDAV PROPFIND manifest of a content folder: the 207 Multi-Status a DP answers before
 // DataTransferService starts its BITS job (protocol-reference §3.2). One response for the folder
-// (a collection), then one per file with its size.
+// (a collection), then one per file with its size; and the request that asks for it.
 import { type XmlNode, escapeXml, list, parseXml, textOf } from '../xml.ts';
 import { DpProtocolError } from './errors.ts';
 
@@ -18,6 +18,29 @@ export interface ManifestEntry {
   isCollection: boolean;
   /** getcontentlength (0 for collections that omit it). */
   size: number;
+}
+
+/**
+ * How deep a PROPFIND looks: 0 = the folder itself, 1 = the folder and its entries (the manifest
+ * DataTransferService asks for before its BITS job).
+ */
+export type PropfindDepth = 0 | 1;
+
+export interface PropfindRequest {
+  method: 'PROPFIND';
+  headers: { depth: '0' | '1' };
+}
+
+/**
+ * The PROPFIND a client sends for a content folder's manifest. It has no body: RFC 4918 §9.1 reads an
+ * empty PROPFIND as allprop, which includes resourcetype and getcontentlength, all that
+ * parsePropfindResponse needs. (Depth infinity is not offered: servers may refuse it, RFC 4918 §9.1.)
+ */
+export function propfindRequest(depth: PropfindDepth = 1): PropfindRequest {
+  if (depth !== 0 && depth !== 1) {
+    throw new RangeError(`PROPFIND depth = ${String(depth)}: must be 0 or 1`);
+  }
+  return { method: 'PROPFIND', headers: { depth: depth === 0 ? '0' : '1' } };
 }
 
 function fileHref(folderUrl: string, name: string): string {

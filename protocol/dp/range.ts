@@ -45,6 +45,21 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   return parsed[0];
 }
 
+/**
+ * The `Range` request header for the inclusive bytes start..end: `bytes=start-end`, the single explicit
+ * range BITS asks for. Throws RangeError for positions that are not whole numbers >= 0 or an end before
+ * the start (a server would ignore such a header and answer 200 with the whole file).
+ */
+export function formatRangeHeader(start: number, end: number): string {
+  if (!(Number.isSafeInteger(start) && start >= 0)) {
+    throw new RangeError(`range start = ${start}: must be a whole number >= 0`);
+  }
+  if (!(Number.isSafeInteger(end) && end >= start)) {
+    throw new RangeError(`range end = ${end}: must be a whole number >= start (${start})`);
+  }
+  return `bytes=${start}-${end}`;
+}
+
 /** `bytes a-b/size` for a 206, or `bytes *\/size` for a 416. */
 export function formatContentRange(range: ByteRange | 'unsatisfiable', size: number): string {
   return range === 'unsatisfiable' ? `bytes */${size}` : `bytes ${range.start}-${range.end}/${size}`;

@@ -7,7 +7,7 @@ import { CODECS } from './ops/index.ts';
 import type { OpCodec } from './ops/codec.ts';
 import type { WsusRequest, WsusRequestMap, WsusResponseMap, WsusResponseOf } from './types.ts';
 
-/** The whole SOAP envelope of a request (send with `SOAPAction: "<soapActionFor(op)>"` to `pathFor(op)`). */
+/** The whole SOAP envelope of a request (send with `SOAPAction: soapActionHeader(op)` to `pathFor(op)`). */
 export function buildWsusRequest(req: WsusRequest): string {
   const codec = CODECS[req.operation] as unknown as OpCodec<WsusOperation>;
   return requestEnvelope(req.operation, codec.writeRequest(req as WsusRequestMap[WsusOperation]));

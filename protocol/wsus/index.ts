@@ -16,6 +16,7 @@ export {
   pathFor,
   serviceOf,
   soapActionFor,
+  soapActionHeader,
 } from './namespaces.ts';
 export {
   WSUS_ERROR_CODES,

@@ -62,9 +62,14 @@ export function namespaceFor(op: WsusOperation): string {
   return SERVICE_NS[serviceOf(op)];
 }
 
-/** The SOAPAction URI (unquoted); send it quoted in the header. */
+/** The SOAPAction URI (unquoted); the header carries it quoted: `soapActionHeader(op)`. */
 export function soapActionFor(op: WsusOperation): string {
   return `${namespaceFor(op)}/${op}`;
+}
+
+/** The SOAPAction header value of a request: the action URI in double quotes, exactly as WUA sends it. */
+export function soapActionHeader(op: WsusOperation): string {
+  return `"${soapActionFor(op)}"`;
 }
 
 /** The HTTP path of the service that answers `op` (lower-case client.asmx, as WUA sends it). */
