@@ -6,11 +6,13 @@ import { MpProtocolError } from './errors.ts';
 import { buildMsgHeaderXml, type MsgHeader, parseMsgHeaderXml } from './msg-header.ts';
 import { boundaryOf, buildMultipart, parseMultipart } from './multipart.ts';
 import {
+  MAX_CCM_BODY_BYTES,
   decodeCcmBody,
   encodeCcmBody,
   fflateDeflate,
   inflateCcmBody,
   type ZlibDeflate,
+  type ZlibInflate,
 } from './zlib-body.ts';
 
 /** The fixed boundary of the ConfigMgr messaging sender. */
@@ -37,6 +39,11 @@ export interface CcmPostInput {
 export interface CcmPost {
   contentType: string;
   body: Uint8Array;
+}
+
+export interface ParseCcmPostOptions {
+  /** zlib decompressor (default: the portable streaming one; in Node pass platformInflate(inflateSync)). */
+  inflate?: ZlibInflate;
 }
 
 export interface ParsedCcmPost {
@@ -76,7 +83,11 @@ function decodeUtf16Text(bytes: Uint8Array): string {
  * Parses a CCM_POST request or reply. A header-only message (no payload part) yields body ''.
  * Throws MpProtocolError (framing, zlib, size) or XmlError (header XML).
  */
-export function parseCcmPost(contentType: string, bytes: Uint8Array): ParsedCcmPost {
+export function parseCcmPost(
+  contentType: string,
+  bytes: Uint8Array,
+  options: ParseCcmPostOptions = {},
+): ParsedCcmPost {
   if (bytes.length > MAX_CCM_POST_BYTES) {
     throw new MpProtocolError(
       `CCM_POST body of ${bytes.length} bytes exceeds ${MAX_CCM_POST_BYTES}`,
@@ -90,6 +101,8 @@ export function parseCcmPost(contentType: string, bytes: Uint8Array): ParsedCcmP
   if (!second) return { header, body: '', compressed: false };
   const type = (second.headers['content-type'] ?? '').toLowerCase();
   const compressed = type.startsWith(BINARY_PART);
-  const payload = compressed ? inflateCcmBody(second.body) : second.body;
+  const payload = compressed
+    ? (options.inflate ?? inflateCcmBody)(second.body, MAX_CCM_BODY_BYTES)
+    : second.body;
   return { header, body: decodeCcmBody(payload), compressed };
 }

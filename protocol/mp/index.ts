@@ -22,5 +22,8 @@ export {
   fflateDeflate,
   inflateCcmBody,
   MAX_CCM_BODY_BYTES,
+  type PlatformInflateSync,
+  platformInflate,
   type ZlibDeflate,
+  type ZlibInflate,
 } from './zlib-body.ts';

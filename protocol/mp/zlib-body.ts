@@ -35,6 +35,34 @@ export type ZlibDeflate = (bytes: Uint8Array) => Uint8Array;
  */
 export const fflateDeflate: ZlibDeflate = (bytes) => zlibSync(bytes, { level: 4 });
 
+/** A zlib (RFC 1950) decompressor that refuses output over `maxBytes`; throws MpProtocolError. */
+export type ZlibInflate = (compressed: Uint8Array, maxBytes: number) => Uint8Array;
+
+/** Node's `inflateSync` signature, as far as platformInflate needs it. */
+export type PlatformInflateSync = (bytes: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
+/**
+ * Wraps a platform's native inflate (Node callers pass node:zlib's inflateSync) with the output cap and
+ * typed errors. For a CCM reply of a few KB it is ~30x faster than the portable streaming inflate below,
+ * whose per-call set-up dominates small messages; `maxOutputLength` stops a zlib bomb just as early.
+ */
+export function platformInflate(inflateSync: PlatformInflateSync): ZlibInflate {
+  return (compressed, maxBytes) => {
+    if (compressed.length === 0)
+      throw new MpProtocolError('body does not inflate: empty zlib stream', 'zlib');
+    try {
+      return inflateSync(compressed, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw new MpProtocolError(`decompressed body exceeds ${maxBytes} bytes`, 'too-large');
+      }
+      const message = (err as Error).message;
+      if (/unexpected end/i.test(message)) throw new MpProtocolError('zlib stream is truncated', 'zlib');
+      throw new MpProtocolError(`body does not inflate: ${message}`, 'zlib');
+    }
+  };
+}
+
 // Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate
 // expands at most ~1032:1, so a zlib bomb is stopped after a few MB, not after gigabytes.
 const INFLATE_STEP = 4096;

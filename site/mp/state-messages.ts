@@ -6,6 +6,7 @@
 import { parseCcmPost, parseStateMessageReport, type StateMessageReport } from '../../protocol/mp/index.ts';
 import type { AcceptVerdict, StateSystem } from '../statemsg/index.ts';
 import type { InboundMessage } from '../statemsg/types.ts';
+import { nodeInflate } from './node-zlib.ts';
 
 function toInboundMessages(report: StateMessageReport): InboundMessage[] {
   return report.messages.map((m) => ({
@@ -44,7 +45,10 @@ export function relayStateReport(
   return states.accept({
     clientId,
     messageCount: countMessages(body),
-    load: () => toInboundMessages(parseStateMessageReport(parseCcmPost(contentType, bytes).body)),
+    load: () =>
+      toInboundMessages(
+        parseStateMessageReport(parseCcmPost(contentType, bytes, { inflate: nodeInflate }).body),
+      ),
   });
 }
 

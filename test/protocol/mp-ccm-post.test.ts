@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { unzlibSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, utf8Encode, utf16leDecode, utf16leEncode } from '../../protocol/bytes.ts';
@@ -10,6 +11,7 @@ import {
   MpProtocolError,
   parseCcmPost,
   parseMultipart,
+  platformInflate,
 } from '../../protocol/mp/index.ts';
 import { XmlError } from '../../protocol/xml.ts';
 
@@ -240,5 +242,36 @@ describe('parseCcmPost hostile input', () => {
       const kind = kindOf(() => parseCcmPost(CCM_CONTENT_TYPE, bytes));
       expect(kind.startsWith('untyped')).toBe(false);
     }
+  });
+});
+
+describe('platformInflate(node:zlib inflateSync): the Node callers’ inflate behaves like the portable one', () => {
+  const inflate = platformInflate(inflateSync);
+  const kindOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof MpProtocolError) return `${err.name}:${err.kind}`;
+      return `untyped:${(err as Error).message}`;
+    }
+    return 'no error';
+  };
+
+  it('parses the same message as the default inflate', () => {
+    const post = buildCcmPost({ header: HEADER, body: BODY.repeat(20), compress: true });
+    const native = parseCcmPost(post.contentType, post.body, { inflate });
+    expect(native).toEqual(parseCcmPost(post.contentType, post.body));
+    expect(native.body).toBe(BODY.repeat(20));
+  });
+
+  it('garbage, truncated and empty streams are typed zlib errors; a bomb stops at the cap', () => {
+    const stream = zlibSync(utf16leEncode(BODY.repeat(50)));
+    expect(kindOf(() => inflate(ascii('this is not zlib at all'), 1 << 20))).toBe('MpProtocolError:zlib');
+    expect(kindOf(() => inflate(stream.subarray(0, stream.length >> 1), 1 << 20))).toBe(
+      'MpProtocolError:zlib',
+    );
+    expect(kindOf(() => inflate(new Uint8Array(0), 1 << 20))).toBe('MpProtocolError:zlib');
+    const bomb = zlibSync(new Uint8Array(24 * 1024 * 1024), { level: 9 });
+    expect(kindOf(() => inflate(bomb, 16 * 1024 * 1024))).toBe('MpProtocolError:too-large');
   });
 });

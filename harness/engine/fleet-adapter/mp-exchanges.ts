@@ -10,13 +10,20 @@ import {
 } from '../../../protocol/mp/index.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import { type AdapterContext, contentType, type Exchange, type ExchangeStep } from './exchange.ts';
-import { ccmAction, Endpoints, registrationBody, stateReportBody, wsusLocationBody } from './mp-requests.ts';
+import {
+  ccmAction,
+  Endpoints,
+  inflate,
+  registrationBody,
+  stateReportBody,
+  wsusLocationBody,
+} from './mp-requests.ts';
 
 /** Reads a CCM_POST reply's payload text; undefined when the reply is not a usable 200 answer. */
 export function ccmReplyBody(reply: HttpOutcomeReply): string | undefined {
   if (reply.status !== 200) return undefined;
   try {
-    return parseCcmPost(contentType(reply), reply.body).body;
+    return parseCcmPost(contentType(reply), reply.body, { inflate }).body;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 // (zlib through node:zlib, ~10x faster than the portable default), signed registration, policy
 // assignments and bodies, WSUS and content location, and the bulk state-message report.
 import { createSign, randomUUID, X509Certificate } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import {
   buildCcmPost,
   buildClientRegistrationData,
@@ -23,6 +23,7 @@ import {
   resolvePolicyLocation,
   type StateMessage,
   targetAddressFor,
+  platformInflate,
   type ZlibDeflate,
 } from '../../../protocol/mp/index.ts';
 import { generate } from 'selfsigned';
@@ -36,6 +37,8 @@ export const LOCATION: ClientLocationInfo = {
 };
 
 const deflate: ZlibDeflate = (bytes) => deflateSync(bytes);
+/** Replies inflate through node:zlib too (~30x faster than the portable default for a few KB). */
+export const inflate = platformInflate(inflateSync);
 
 export interface MpTarget {
   /** MP origin, e.g. http://mp:80. */
