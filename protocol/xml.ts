@@ -35,6 +35,19 @@ const PARSER_OPTIONS = {
 } as const;
 const parser = new XMLParser(PARSER_OPTIONS);
 
+// Building an XMLParser costs about as much as parsing a small message, and callers pass the same
+// module-level `arrays` set on every call: one parser per set, kept as long as the set lives.
+const parsersByArrays = new WeakMap<ReadonlySet<string>, XMLParser>();
+
+function parserFor(arrays: ReadonlySet<string>): XMLParser {
+  let p = parsersByArrays.get(arrays);
+  if (p === undefined) {
+    p = new XMLParser({ ...PARSER_OPTIONS, isArray: (name: string) => arrays.has(name) });
+    parsersByArrays.set(arrays, p);
+  }
+  return p;
+}
+
 export interface ParseOptions {
   /** Element names that must always come back as arrays even when they occur once. */
   arrays?: ReadonlySet<string>;
@@ -47,10 +60,7 @@ export function parseXml(text: string, options: ParseOptions = {}): XmlNode {
   if (text.length > max)
     throw new XmlError(`XML document of ${text.length} chars exceeds ${max}`, 'too-large');
   if (/<!DOCTYPE/i.test(text)) throw new XmlError('XML with a DOCTYPE is refused', 'doctype');
-  const arrays = options.arrays;
-  const p = arrays
-    ? new XMLParser({ ...PARSER_OPTIONS, isArray: (name: string) => arrays.has(name) })
-    : parser;
+  const p = options.arrays ? parserFor(options.arrays) : parser;
   let parsed: unknown;
   try {
     parsed = p.parse(text, true);

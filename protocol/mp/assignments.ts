@@ -6,6 +6,9 @@ import { MpProtocolError } from './errors.ts';
 import { attr, childText, optChild, parseRoot, reqAttr } from './xml-read.ts';
 import { cdata, el, textEl } from './xml-write.ts';
 
+/** Elements that always parse as arrays (module constants: the XML layer keeps one parser per set). */
+const REPLY_ARRAYS = new Set(['PolicyAssignment']);
+
 export interface RequestAssignments {
   /** `GUID:<uuid>`. */
   clientId: string;
@@ -152,7 +155,7 @@ export function buildReplyAssignments(reply: ReplyAssignments): string {
 }
 
 export function parseReplyAssignments(xml: string): ReplyAssignments {
-  const root = parseRoot(xml, 'ReplyAssignments', new Set(['PolicyAssignment']));
+  const root = parseRoot(xml, 'ReplyAssignments', REPLY_ARRAYS);
   // Assignments sit directly under the root; a PolicyAssignments wrapper is accepted too.
   const nodes = [
     ...list<XmlNode>(root.PolicyAssignment),

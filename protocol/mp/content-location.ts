@@ -8,6 +8,10 @@ import {
 import { attr, childText, intOf, optChild, parseRoot, reqAttr } from './xml-read.ts';
 import { el, textEl } from './xml-write.ts';
 
+/** Elements that always parse as arrays (module constants: the XML layer keeps one parser per set). */
+const CONTENT_REQUEST_ARRAYS = new Set(['IPAddress']);
+const CONTENT_REPLY_ARRAYS = new Set(['Site', 'LocationRecord', 'Hash']);
+
 export interface ContentLocationRequest {
   /** Content id without the `UID:` prefix the wire form adds for software updates. */
   contentId: string;
@@ -79,7 +83,7 @@ export function buildContentLocationRequest(req: ContentLocationRequest): string
 }
 
 export function parseContentLocationRequest(xml: string): ContentLocationRequest {
-  const root = parseRoot(xml, 'ContentLocationRequest', new Set(['IPAddress']));
+  const root = parseRoot(xml, 'ContentLocationRequest', CONTENT_REQUEST_ARRAYS);
   const pkg = optChild(root, 'Package');
   const info = optChild(root, 'ClientLocationInfo');
   const location = parseClientLocationInfo(info);
@@ -132,7 +136,7 @@ export function buildContentLocationReply(reply: ContentLocationReply): string {
 const LOCALITIES = new Set<string>(['LOCAL', 'SUBNET', 'ADSITE', 'REMOTE', 'FALLBACK']);
 
 export function parseContentLocationReply(xml: string): ContentLocationReply {
-  const root = parseRoot(xml, 'ContentLocationReply', new Set(['Site', 'LocationRecord', 'Hash']));
+  const root = parseRoot(xml, 'ContentLocationReply', CONTENT_REPLY_ARRAYS);
   const text = (node: XmlNode, name: string) => childText(node, name) ?? '';
   let siteCode = '';
   const records: ContentLocationRecord[] = [];

@@ -5,6 +5,9 @@ import { attr, intOf, optChild, parseRoot } from './xml-read.ts';
 import { el, textEl } from './xml-write.ts';
 import { list } from '../xml.ts';
 
+/** Elements that always parse as arrays (module constants: the XML layer keeps one parser per set). */
+const MP_LIST_ARRAYS = new Set(['MP']);
+
 export interface MpListEntry {
   /** NetBIOS name of the MP server. */
   name: string;
@@ -35,7 +38,7 @@ export function buildMpList(reply: MpList): string {
 }
 
 export function parseMpList(xml: string): MpList {
-  const root = parseRoot(xml, 'MPList', new Set(['MP']));
+  const root = parseRoot(xml, 'MPList', MP_LIST_ARRAYS);
   const mps = list<XmlNode>(root.MP).map((mp, i) => {
     const fqdn = attr(mp, 'FQDN');
     if (fqdn === undefined) throw new MpProtocolError(`MPList/MP[${i}]: missing FQDN`, 'shape');

@@ -7,6 +7,9 @@ import { MpProtocolError } from './errors.ts';
 import { attr, intOf, optChild, parseRoot, reqAttr } from './xml-read.ts';
 import { el } from './xml-write.ts';
 
+/** Elements that always parse as arrays (module constants: the XML layer keeps one parser per set). */
+const REQUEST_ARRAYS = new Set(['Property']);
+
 /** sha256RSA, the HashAlgorithm of current clients. */
 export const HASH_ALGORITHM_SHA256_RSA = '1.2.840.113549.1.1.11';
 
@@ -100,7 +103,7 @@ export function buildClientRegistrationRequest(req: ClientRegistrationRequest): 
 const KNOWN_PROPERTIES = new Set(['Netbios Name', 'FQ Name', 'Locale ID', 'InternetFlag']);
 
 export function parseClientRegistrationRequest(xml: string): ClientRegistrationRequest {
-  const root = parseRoot(xml, 'ClientRegistrationRequest', new Set(['Property']));
+  const root = parseRoot(xml, 'ClientRegistrationRequest', REQUEST_ARRAYS);
   const data = optChild(root, 'Data');
   const agent = optChild(data, 'AgentInformation');
   const certs = optChild(data, 'Certificates');

@@ -10,6 +10,10 @@ import { MpProtocolError } from './errors.ts';
 import { attr, intOf, optChild, parseRoot, reqAttr } from './xml-read.ts';
 import { el } from './xml-write.ts';
 
+/** Elements that always parse as arrays (module constants: the XML layer keeps one parser per set). */
+const WSUS_REQUEST_ARRAYS = new Set(['IPAddress']);
+const WSUS_REPLY_ARRAYS = new Set(['Site', 'LocationRecord']);
+
 export interface WsusLocationRequest {
   /** UpdateSourceID from the UpdateSource policy, `{guid}`. */
   updateSourceId: string;
@@ -44,7 +48,7 @@ export function buildWsusLocationRequest(req: WsusLocationRequest): string {
 }
 
 export function parseWsusLocationRequest(xml: string): WsusLocationRequest {
-  const root = parseRoot(xml, 'WSUSLocationRequest', new Set(['IPAddress']));
+  const root = parseRoot(xml, 'WSUSLocationRequest', WSUS_REQUEST_ARRAYS);
   const content = optChild(root, 'Content');
   return {
     updateSourceId: reqAttr(content, 'ID', 'WSUSLocationRequest/Content'),
@@ -73,7 +77,7 @@ export function buildWsusLocationReply(reply: WsusLocationReply): string {
 }
 
 export function parseWsusLocationReply(xml: string): WsusLocationReply {
-  const root = parseRoot(xml, 'WSUSLocationReply', new Set(['Site', 'LocationRecord']));
+  const root = parseRoot(xml, 'WSUSLocationReply', WSUS_REPLY_ARRAYS);
   const sites = list<XmlNode>(optChild(root, 'Sites').Site);
   const records: WsusLocationRecord[] = [];
   let siteCode = '';
