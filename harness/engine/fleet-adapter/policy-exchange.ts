@@ -15,8 +15,20 @@ import { assignmentsBody, ccmAction, Endpoints, policyBodyAction } from './mp-re
 
 const FAILED: ExchangeStep = { done: { kind: 'policy-result', ok: false } };
 
+/**
+ * Every client of a site gets the same ReplyAssignments text until a deployment or catalog version
+ * changes, so a worker parses each distinct text once (the XML parse was a third of a poll's CPU).
+ * The parsed list is shared read-only between the clients' exchanges.
+ */
+let lastReply: { text: string; assignments: readonly PolicyAssignment[] } | undefined;
+
+function assignmentsOf(text: string): readonly PolicyAssignment[] {
+  if (lastReply?.text !== text) lastReply = { text, assignments: parseReplyAssignments(text).assignments };
+  return lastReply.assignments;
+}
+
 export class PolicyExchange implements Exchange {
-  #assignments: PolicyAssignment[] = [];
+  #assignments: readonly PolicyAssignment[] = [];
   #wanted: PolicyAssignment[] = [];
   #at = 0;
 
@@ -41,7 +53,7 @@ export class PolicyExchange implements Exchange {
       const text = ccmReplyBody(reply);
       if (text === undefined) return FAILED;
       try {
-        this.#assignments = parseReplyAssignments(text).assignments;
+        this.#assignments = assignmentsOf(text);
       } catch {
         return FAILED;
       }
