@@ -23,7 +23,16 @@ const outcome = await runBench({
   ...(values.workers ? { workers: Number(values.workers) } : {}),
 });
 console.log(outcome.text);
+// The day counts only when all of it ran and on schedule: a run cut short or behind its schedule says so.
+const hoursRun = (outcome.run?.virtualDurationMs ?? 0) / 3_600_000;
+const verdict = !outcome.run
+  ? 'did not start'
+  : outcome.run.end !== 'completed'
+    ? `${outcome.run.end} after ${hoursRun.toFixed(1)} h: no day figure`
+    : outcome.run.keptUp
+      ? 'on schedule'
+      : 'NOT on schedule (see limits above): the wall time is not a day figure';
 console.log(
-  `simulated ${values.hours} h of ${values.clients} clients in ${(outcome.wallMs / 60_000).toFixed(1)} wall minutes (target <= 10)`,
+  `simulated ${hoursRun.toFixed(1)} of ${values.hours} h of ${values.clients} clients in ${(outcome.wallMs / 60_000).toFixed(1)} wall minutes at x${values.speed} (target <= 10): ${verdict}`,
 );
 process.exitCode = outcome.exitCode;

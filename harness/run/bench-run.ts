@@ -21,6 +21,9 @@ export interface BenchOutcome {
   exitCode: number;
   text: string;
   wallMs: number;
+  /** How the run ended, how much virtual time it covered and whether it kept to its schedule
+   *  (absent when the run did not start). */
+  run?: { end: string; virtualDurationMs: number; keptUp: boolean };
 }
 
 export async function runBench(b: BenchRun): Promise<BenchOutcome> {
@@ -59,6 +62,11 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
   return {
     exitCode: result.exitCode,
     wallMs,
+    run: {
+      end: result.report.end,
+      virtualDurationMs: result.report.virtualDurationMs,
+      keptUp: result.report.generator.keptUp,
+    },
     text: `${figures}\nwall time including site start and catalog discovery: ${(wallMs / 1000).toFixed(0)} s\n${limits(
       result.report,
       generatorCpuSeconds,
