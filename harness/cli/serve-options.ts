@@ -36,6 +36,11 @@ export interface ServeFlags {
   fileSizeMax?: string;
   loaderThreads?: string;
   recordsPerMinute?: string;
+  backPressure?: string;
+  backPressureRetryAfter?: string;
+  supMaxInFlight?: string;
+  mpMaxInFlight?: string;
+  dpMaxInFlight?: string;
   stopOnStdinEnd?: boolean;
   cert?: string;
   key?: string;
@@ -150,8 +155,36 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
       options.catalog.fileSizes = { min, max };
     }
   }
-  if (flags.loaderThreads !== undefined || flags.recordsPerMinute !== undefined) {
+  if (flags.backPressureRetryAfter !== undefined && flags.backPressure === undefined) {
+    throw new OptionError(
+      '--back-pressure-retry-after',
+      flags.backPressureRetryAfter,
+      'only means something with --back-pressure <depth>',
+    );
+  }
+  if (
+    flags.loaderThreads !== undefined ||
+    flags.recordsPerMinute !== undefined ||
+    flags.backPressure !== undefined
+  ) {
     options.processor = {
+      ...(flags.backPressure === undefined
+        ? {}
+        : {
+            backPressure: {
+              depth: integer('--back-pressure', flags.backPressure, 1, 100_000_000, 'waiting state messages'),
+              retryAfterSeconds:
+                flags.backPressureRetryAfter === undefined
+                  ? 60
+                  : integer(
+                      '--back-pressure-retry-after',
+                      flags.backPressureRetryAfter,
+                      1,
+                      86_400,
+                      'Retry-After seconds',
+                    ),
+            },
+          }),
       ...(flags.loaderThreads === undefined
         ? {}
         : { loaderThreads: integer('--loader-threads', flags.loaderThreads, 1, 64, 'loader threads') }),
@@ -168,6 +201,15 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
           }),
     };
   }
+
+  const limit = (option: string, v: string) =>
+    integer(option, v, 1, 1_000_000, 'requests in flight before the front-end answers 503');
+  if (flags.supMaxInFlight !== undefined)
+    options.supMaxInFlight = limit('--sup-max-in-flight', flags.supMaxInFlight);
+  if (flags.mpMaxInFlight !== undefined)
+    options.mpMaxInFlight = limit('--mp-max-in-flight', flags.mpMaxInFlight);
+  if (flags.dpMaxInFlight !== undefined)
+    options.dpMaxInFlight = limit('--dp-max-in-flight', flags.dpMaxInFlight);
 
   const tlsGiven = [
     ['--cert', flags.cert],

@@ -40,6 +40,20 @@ export function serveCommand(): Command {
         'state messages each loader thread processes per site minute (default 7500)',
       )
       .option(
+        '--back-pressure <depth>',
+        'explicit back-pressure: above this many waiting state messages the MP answers posts 503 + Retry-After (default off)',
+      )
+      .option(
+        '--back-pressure-retry-after <s>',
+        'the Retry-After of --back-pressure, in seconds (default 60)',
+      )
+      .option(
+        '--sup-max-in-flight <n>',
+        'SUP requests in flight before it answers 503, like a full IIS queue (default 1000)',
+      )
+      .option('--mp-max-in-flight <n>', 'MP requests in flight before it answers 503 (default 1000)')
+      .option('--dp-max-in-flight <n>', 'DP requests in flight before it answers 503 (default 1000)')
+      .option(
         '--stop-on-stdin-end',
         'also stop when standard input closes (the parent that started the site is gone)',
       )

@@ -149,6 +149,16 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
       [{ bind: 'not an address' }, /--bind "not an address": expected an IP address/],
       [{ catalogSize: '-3' }, /--catalog-size "-3": expected the number of leaf updates/],
       [{ siteCode: 'ps1' }, /--site-code "ps1": expected 3 upper-case letters or digits/],
+      [{ supMaxInFlight: '0' }, /--sup-max-in-flight "0": expected requests in flight .* from 1 to 1000000/],
+      [{ backPressure: 'many' }, /--back-pressure "many": expected waiting state messages/],
+      [
+        { backPressureRetryAfter: '5' },
+        /--back-pressure-retry-after "5": only means something with --back-pressure/,
+      ],
+      [
+        { backPressure: '100', backPressureRetryAfter: '0' },
+        /--back-pressure-retry-after "0": expected Retry-After seconds: a whole number from 1 to 86400/,
+      ],
     ];
     for (const [flags, message] of cases) {
       expect(() => parseServeFlags(flags)).toThrow(message);
@@ -163,12 +173,16 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
         seed: '7',
         catalogSize: '50',
         violation: ['no-paging'],
+        backPressure: '5000',
+        mpMaxInFlight: '200',
       }),
     ).toMatchObject({
       supHttpPort: 0,
       clock: { mode: 'real', speed: 60 },
       catalog: { seed: 7, leafUpdates: 50 },
       violations: ['no-paging'],
+      processor: { backPressure: { depth: 5000, retryAfterSeconds: 60 } },
+      mpMaxInFlight: 200,
     });
   });
 
