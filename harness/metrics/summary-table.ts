@@ -1,6 +1,7 @@
-// The final summary as text: per-operation table, errors by kind, generator health, backlog and
-// thresholds, ending with the outcome and exit code in plain words.
+// The final summary as text: per-operation table, errors by kind, generator health, the fleet's state
+// and scans, backlog and thresholds, ending with the outcome and exit code in plain words.
 import { EXIT_CODES } from './exit-codes.ts';
+import { formatFleetLines } from './fleet-line.ts';
 import {
   formatBytes,
   formatCount,
@@ -63,6 +64,7 @@ export function formatSummary(s: RunSummary): string {
       `p99 ${formatLatency(g.lateness.p99Ms)} / max ${formatLatency(g.lateness.maxMs)}`,
     `  ${g.verdict}`,
   );
+  out.push(...formatFleetLines(s.fleet.gauges));
   if (s.backlog) {
     out.push(
       `site backlog: max depth ${formatCount(s.backlog.maxDepth)}, oldest message ${formatDuration(s.backlog.maxOldestAgeMs)}, ` +

@@ -68,6 +68,12 @@ describe('warm clients', () => {
   it('first online scan (forced) sends the cache and gets nothing new', () => {
     expect(behaviour.fleet.counters.scansOnline).toBe(CLIENTS);
     expect(behaviour.fleet.counters.coldScans).toBe(0);
+    // The engine gauges (summary.json fleet.gauges, the summary's fleet line) split scans both ways.
+    const g = behaviour.gauges();
+    expect(g['fleet.scansForced']).toBe(CLIENTS);
+    expect(g['fleet.scansForced']! + g['fleet.scansUnforced']!).toBe(
+      g['fleet.scansOnline']! + g['fleet.scansOffline']!,
+    );
     expect(offered[0]!.size).toBe(CLIENTS);
     for (const ids of offered[0]!.values()) expect(ids).toEqual([]);
     // The cache rides along: well over a thousand bytes of revision ids in each software SyncUpdates.

@@ -147,6 +147,8 @@ export class FleetBehaviour implements Behaviour {
       'fleet.withinTtl': g.withinTtl,
       'fleet.scansOnline': c.scansOnline,
       'fleet.scansOffline': c.scansOffline,
+      'fleet.scansForced': c.scansForced,
+      'fleet.scansUnforced': c.scansUnforced,
       'fleet.coldScans': c.coldScans,
       'fleet.scanRepeats': c.scanRepeats,
       'fleet.supSwitches': c.supSwitches,
