@@ -2,6 +2,7 @@
 // '15m'-style strings or ms and come out as ms. Timer names are the fleet's own (harness/fleet
 // config.ts FleetTimers), checked at compile time below, so a profile's timers pass straight through.
 import { z } from 'zod';
+import { CONNECTIONS, MAX_IN_FLIGHT } from '../harness/engine/send-limits.ts';
 import { type FleetTimers, PERIODIC_TIMERS } from '../harness/fleet/config.ts';
 import { DURATION_HINT, formatDuration, parseDuration } from './duration.ts';
 
@@ -137,6 +138,17 @@ const site = z
   })
   .default({ supNodes: 1, managementPoints: 1, distributionPoints: 1 });
 
+/** How hard the generator may push, per worker thread (`patchstorm run --connections / --max-in-flight`
+ *  override it); omitted = the engine's defaults. */
+const generator = z
+  .strictObject({
+    /** Sockets per target origin (the SUP, the MP, each DP). */
+    connections: z.int().min(CONNECTIONS.min).max(CONNECTIONS.max).optional(),
+    /** Requests in flight before more are skipped and counted (the summary then says it fell behind). */
+    maxInFlight: z.int().min(MAX_IN_FLIGHT.min).max(MAX_IN_FLIGHT.max).optional(),
+  })
+  .default({});
+
 const at = duration;
 const event = z.discriminatedUnion(
   'kind',
@@ -196,6 +208,7 @@ export const profileSchema = z
     /** Virtual duration of the run. */
     duration: positiveDuration,
     thresholds,
+    generator,
   })
   .superRefine((p, ctx) => {
     p.events.forEach((e, i) => {

@@ -4,6 +4,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
+import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 import type { RunPlan } from '../run/plan.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
@@ -21,6 +22,8 @@ export interface RunFlags {
   speed?: string;
   seed?: string;
   workers?: string;
+  connections?: string;
+  maxInFlight?: string;
   mp?: string;
   sup?: string[];
   dp?: string[];
@@ -40,6 +43,8 @@ export interface CheckedRunFlags {
   speed?: number;
   seed?: number;
   workers?: number;
+  connections?: number;
+  maxInFlight?: number;
   target: RunPlan['target'];
   tls: RunPlan['tls'];
   outDir: string;
@@ -125,6 +130,24 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
   if (flags.seed !== undefined) checked.seed = integer('--seed', flags.seed, 0, 2 ** 31 - 1, 'a run seed');
   if (flags.workers !== undefined)
     checked.workers = integer('--workers', flags.workers, 1, 256, 'worker threads');
+  if (flags.connections !== undefined) {
+    checked.connections = integer(
+      '--connections',
+      flags.connections,
+      CONNECTIONS.min,
+      CONNECTIONS.max,
+      'sockets per target origin and worker thread',
+    );
+  }
+  if (flags.maxInFlight !== undefined) {
+    checked.maxInFlight = integer(
+      '--max-in-flight',
+      flags.maxInFlight,
+      MAX_IN_FLIGHT.min,
+      MAX_IN_FLIGHT.max,
+      'requests in flight per worker thread',
+    );
+  }
 
   const sups = (flags.sup ?? []).map((u) => httpUrl('--sup', u));
   const dps = (flags.dp ?? []).map((u) => httpUrl('--dp', u));
@@ -224,6 +247,7 @@ export function planRun(profile: Profile, flags: CheckedRunFlags): RunPlan {
     durationMs,
     seed: flags.seed ?? profile.fleet.seed,
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    ...sendLimits(profile, flags),
     target: flags.target,
     tls: flags.tls,
     outDir: flags.outDir,
@@ -232,5 +256,15 @@ export function planRun(profile: Profile, flags: CheckedRunFlags): RunPlan {
       ...flags.thresholds,
       ...(Object.keys(p95Ms).length > 0 ? { p95Ms } : {}),
     },
+  };
+}
+
+/** Connection and in-flight limits: the flag, else the profile's `generator` section, else the engine's default. */
+function sendLimits(profile: Profile, flags: CheckedRunFlags): Pick<RunPlan, 'connections' | 'maxInFlight'> {
+  const connections = flags.connections ?? profile.generator.connections;
+  const maxInFlight = flags.maxInFlight ?? profile.generator.maxInFlight;
+  return {
+    ...(connections !== undefined ? { connections } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
   };
 }

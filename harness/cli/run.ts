@@ -5,6 +5,7 @@
 import { Command, type CommanderError } from 'commander';
 import { BUILTIN_PROFILES, ProfileError, ProfileLoadError, resolveProfile } from '../../profiles/index.ts';
 import { FleetBehaviourOptionsError } from '../engine/fleet-adapter/options.ts';
+import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import { FleetConfigError } from '../fleet/config.ts';
 import { DiscoveryFailed } from '../run/discover-process.ts';
 import { EXIT_ABORTED, EXIT_CODES, EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';
@@ -38,6 +39,17 @@ export function runCommand(): Command {
     .option('--speed <x>', "virtual seconds per wall second (default: the profile's; 60 = an hour a minute)")
     .option('--seed <s>', "run seed (default: the profile's fleet.seed)")
     .option('--workers <n>', 'worker threads (default: one per core, less one for the embedded site)')
+    .option(
+      '--connections <n>',
+      `sockets per target origin, per worker thread, ${CONNECTIONS.min}..${CONNECTIONS.max.toLocaleString('en-US')} ` +
+        `(default: the profile's generator.connections, else ${CONNECTIONS.default})`,
+    )
+    .option(
+      '--max-in-flight <n>',
+      `requests in flight per worker thread; more are skipped and counted, ${MAX_IN_FLIGHT.min}..` +
+        `${MAX_IN_FLIGHT.max.toLocaleString('en-US')} (default: the profile's generator.maxInFlight, else ` +
+        `${MAX_IN_FLIGHT.default.toLocaleString('en-US')})`,
+    )
     .option('--mp <url>', 'management point of an existing site (no embedded site), e.g. http://mp01')
     .option('--sup <url>', 'software update point of that site, in client order (repeatable)', collect)
     .option(

@@ -11,6 +11,7 @@ import type { SkipReason } from '../metrics/schema.ts';
 import type { Behaviour, ClientEvent, Decision, HttpAction } from './behaviour.ts';
 import type { VirtualClock } from './clock.ts';
 import { replyErrorKind } from './reply-errors.ts';
+import { MAX_IN_FLIGHT } from './send-limits.ts';
 import type { TransportCallback, TransportRequest } from './transport.ts';
 import { WakeHeap } from './wake-heap.ts';
 
@@ -60,7 +61,7 @@ export class ShardRunner {
   #deferred: { client: number; event: ClientEvent; now: number }[] = [];
 
   constructor(options: ShardRunnerOptions) {
-    this.#o = { maxInFlight: 10_000, batchSize: 512, ...options };
+    this.#o = { maxInFlight: MAX_IN_FLIGHT.default, batchSize: 512, ...options };
     this.heap = new WakeHeap(options.clients);
     this.#started = new Uint8Array(options.clients);
     for (let c = 0; c < options.clients; c++) this.heap.schedule(c, options.activationTime(c));

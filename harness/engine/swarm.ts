@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MetricsDelta } from '../metrics/delta.ts';
 import { checkSpeed, ScaledClock, wallNow } from './clock.ts';
+import { MAX_IN_FLIGHT } from './send-limits.ts';
 import type { TransportOptions } from './transport.ts';
 import { workerBundle } from './worker-bundle.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
@@ -86,7 +87,7 @@ export class Swarm {
         behaviourModule: bundle?.behaviourModule ?? String(options.behaviourModule),
         behaviourOptions: options.behaviourOptions,
         transport: options.transport ?? {},
-        maxInFlight: options.maxInFlight ?? 10_000,
+        maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT.default,
         batchSize: options.batchSize ?? 512,
         intervalMs: options.intervalMs ?? 1000,
       };

@@ -26,6 +26,10 @@ export interface RunPlan {
   seed: number;
   /** Worker threads; undefined = one per core. */
   workers?: number;
+  /** Sockets per target origin and worker thread; undefined = the transport's default (64). */
+  connections?: number;
+  /** Requests in flight per worker thread before more are skipped; undefined = the engine's default. */
+  maxInFlight?: number;
   target: ExternalTarget | EmbeddedTarget;
   tls: { caFile?: string; insecure?: boolean };
   /** Folder for summary.json. */

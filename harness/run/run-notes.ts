@@ -20,7 +20,13 @@ export interface RunNotes {
   catalog?: { version: number; updates: number; builds: number[]; discoveryMs: number };
   siteEvents: SiteEventRecord[];
   warnings: string[];
-  harness: { maxRssBytes: number; bytesPerClient: number };
+  harness: {
+    maxRssBytes: number;
+    bytesPerClient: number;
+    /** The send limits the run used, per worker thread (flag, profile `generator` or default). */
+    connectionsPerOrigin: number;
+    maxInFlight: number;
+  };
 }
 
 export type RunReport = RunSummary & { run: RunNotes };
@@ -41,7 +47,9 @@ export function formatNotes(notes: RunNotes): string {
   for (const w of notes.warnings) lines.push(`warning: ${w}`);
   const mb = (notes.harness.maxRssBytes / 1048576).toFixed(0);
   lines.push(
-    `harness memory: ${mb} MB RSS at most (${notes.harness.bytesPerClient.toFixed(0)} bytes per client)`,
+    `harness memory: ${mb} MB RSS at most (${notes.harness.bytesPerClient.toFixed(0)} bytes per client); ` +
+      `per worker ${notes.harness.connectionsPerOrigin} sockets per origin, ` +
+      `${notes.harness.maxInFlight.toLocaleString('en-US')} requests in flight at most`,
   );
   return lines.join('\n');
 }

@@ -10,7 +10,8 @@ import {
   type FleetTargets,
   validateBehaviourOptions,
 } from '../engine/fleet-adapter/index.ts';
-import { runLoad } from '../engine/run.ts';
+import { type RunOptions, runLoad } from '../engine/run.ts';
+import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import type { IntervalStats } from '../metrics/aggregator.ts';
 import { EXIT_INTERRUPTED } from '../metrics/exit-codes.ts';
 import { writeSummaryJson } from '../metrics/summary-json.ts';
@@ -93,6 +94,14 @@ async function targetNote(
 export function defaultWorkers(plan: RunPlan): number {
   const cores = availableParallelism();
   return plan.target.kind === 'embedded' ? Math.max(1, cores - 1) : cores;
+}
+
+/** What the workers' transports and shard runners get from the plan: TLS trust and the send limits. */
+export function sendOptions(plan: RunPlan): Pick<RunOptions, 'transport' | 'maxInFlight'> {
+  return {
+    transport: { ...plan.tls, ...(plan.connections !== undefined ? { connections: plan.connections } : {}) },
+    ...(plan.maxInFlight !== undefined ? { maxInFlight: plan.maxInFlight } : {}),
+  };
 }
 
 /** Resolves to the signal name when SIGINT/SIGTERM arrives before the load starts (runLoad then owns them). */
@@ -219,7 +228,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       virtualStart,
       behaviourModule: FLEET_BEHAVIOUR_MODULE,
       behaviourOptions,
-      transport: { ...plan.tls },
+      ...sendOptions(plan),
       thresholds: plan.thresholds,
       profileName: profile.name,
       ...(observers[0] ? { observerUrl: observers[0].base } : {}),
@@ -241,7 +250,12 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       catalog: { version: knowledge.catalogVersion, updates: knowledge.updates.length, builds, discoveryMs },
       siteEvents: await scheduler.stop(),
       warnings,
-      harness: { maxRssBytes: maxRss, bytesPerClient: maxRss / plan.fleetSize },
+      harness: {
+        maxRssBytes: maxRss,
+        bytesPerClient: maxRss / plan.fleetSize,
+        connectionsPerOrigin: plan.connections ?? CONNECTIONS.default,
+        maxInFlight: plan.maxInFlight ?? MAX_IN_FLIGHT.default,
+      },
     };
     const report: RunReport = { ...summary, run: notes };
     const summaryFile = await writeSummaryJson(plan.outDir, report);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRunFlags, OptionError, planRun } from '../../harness/cli/run-options.ts';
+import { sendOptions } from '../../harness/run/run-plan.ts';
 import { applyThresholdFlag } from '../../harness/run/threshold-flag.ts';
 import { BUILTIN_PROFILES } from '../../profiles/index.ts';
 
@@ -29,6 +30,19 @@ describe('patchstorm run options', () => {
     [{ speed: 'fast' }, '--speed', '> 0'],
     [{ duration: 'soon' }, '--duration', 'virtual duration'],
     [{ workers: '0' }, '--workers', '1 to 256'],
+    [
+      { connections: '0' },
+      '--connections',
+      'sockets per target origin and worker thread: a whole number from 1 to 10000',
+    ],
+    [{ connections: '10001' }, '--connections', '1 to 10000'],
+    [{ connections: 'lots' }, '--connections', '1 to 10000'],
+    [
+      { maxInFlight: '0' },
+      '--max-in-flight',
+      'requests in flight per worker thread: a whole number from 1 to 1000000',
+    ],
+    [{ maxInFlight: '2.5' }, '--max-in-flight', '1 to 1000000'],
     [{ mp: 'ftp://mp', sup: ['http://sup:8530'] }, '--mp', 'http:// or https://'],
     [{ mp: 'http://mp' }, '--mp', 'at least one --sup'],
     [{ sup: ['http://sup:8530'] }, '--sup', 'needs --mp'],
@@ -80,6 +94,24 @@ describe('patchstorm run options', () => {
     expect(plan.fleetSize).toBe(150_000);
     expect(plan.thresholds.p95Ms).toEqual({ 'wsus.SyncUpdates': 3000, 'dp.get': 1000, '*': 2000 });
     expect(plan.thresholds.maxBacklogAgeMs).toBe(4 * 3_600_000);
+  });
+
+  it('takes the connection and in-flight limits from the flags, else from the profile, else leaves the defaults', () => {
+    const plain = BUILTIN_PROFILES.get('steady-state')!;
+    const limited = { ...plain, generator: { connections: 8, maxInFlight: 500 } };
+    const none = planRun(plain, checkRunFlags({}));
+    expect([none.connections, none.maxInFlight]).toEqual([undefined, undefined]);
+    const fromProfile = planRun(limited, checkRunFlags({}));
+    expect([fromProfile.connections, fromProfile.maxInFlight]).toEqual([8, 500]);
+    const fromFlags = planRun(limited, checkRunFlags({ connections: '1_000', maxInFlight: '20000' }));
+    expect([fromFlags.connections, fromFlags.maxInFlight]).toEqual([1000, 20_000]);
+    // What the workers get: the transport's sockets per origin beside the TLS trust, the runner's limit.
+    expect(sendOptions(none)).toEqual({ transport: {} });
+    const insecure = planRun(limited, checkRunFlags({ insecure: true, connections: '3' }));
+    expect(sendOptions(insecure)).toEqual({
+      transport: { insecure: true, connections: 3 },
+      maxInFlight: 500,
+    });
   });
 
   it('refuses a --duration that would cut off a profile event', () => {

@@ -85,6 +85,23 @@ describe('defineProfile', () => {
     );
   });
 
+  it('takes optional per-worker connection and in-flight limits, within their ranges', () => {
+    expect(defineProfile(base).generator).toEqual({});
+    expect(defineProfile({ ...base, generator: { connections: 8, maxInFlight: 500 } }).generator).toEqual({
+      connections: 8,
+      maxInFlight: 500,
+    });
+    expect(problems({ ...base, generator: { connections: 0, maxInFlight: 2_000_000, sockets: 3 } })).toEqual([
+      { path: 'generator.connections', value: 0, expected: 'expected >= 1' },
+      { path: 'generator.maxInFlight', value: 2_000_000, expected: 'expected <= 1000000' },
+      {
+        path: 'generator.sockets',
+        value: 3,
+        expected: 'unknown field; valid fields here: connections, maxInFlight',
+      },
+    ]);
+  });
+
   it('says which event kinds exist and checks events against the run and the site', () => {
     expect(problems({ ...base, events: [{ kind: 'meteor', at: 0 }] })).toEqual([
       {
