@@ -6,15 +6,19 @@
 // Real-world servers misbehave (protocol-reference Appendix B) and the transport survives each way:
 // - a server that closes a keep-alive socket after every reply without `Connection: close`: a request
 //   that lands on such a socket fails with a reset before any reply byte; it is retried once on a
-//   fresh connection (a one-shot Client, so it can't pick another stale pooled socket);
+//   fresh connection (a one-shot Client, so it can't pick another stale pooled socket). Only a request
+//   on a *reused* socket is retried: a reset of a new socket's first request is the server's own doing,
+//   not a stale socket, and the request may already have been processed (a POST must not go twice);
 // - bodies without Content-Length, ended by the close: undici reads them to the end;
 // - odd Content-Type case: headers are handed over as-is and `parseMediaType` reads them tolerantly;
 // - anything else becomes a named failure kind, never an exception that could end a run.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher, Pool, util } from 'undici';
+import type { Socket } from 'node:net';
+import { buildConnector, Client, type Dispatcher, Pool, util } from 'undici';
 import { classify, HttpFailure } from '../driver/http.ts';
 import type { TransportErrorKind } from '../metrics/schema.ts';
+import { CONNECTIONS } from './send-limits.ts';
 
 export interface TransportOptions {
   /** Sockets per origin (default 64). */
@@ -31,7 +35,7 @@ export interface TransportOptions {
   insecure?: boolean;
   /** Replies kept in memory above this size fail as 'other' (default 64 MiB). */
   maxBodyBytes?: number;
-  /** Retry once on a fresh socket after a reset before any reply byte (default true). */
+  /** Retry once on a fresh socket after a reset before any reply byte on a reused socket (default true). */
   retryResets?: boolean;
 }
 
@@ -81,11 +85,20 @@ export class Transport {
   readonly #inFlight = new Set<ReplyCollector>();
   readonly #options: Required<Omit<TransportOptions, 'ca' | 'caFile'>> & { ca?: string | Buffer };
   #closed = false;
+  /** Opens every socket (TCP or TLS) of every pool; marks the moment undici takes a new one over. */
+  readonly #connect: buildConnector.connector;
+  /**
+   * True while undici takes over a socket that just connected. Its Client writes the first request on
+   * it synchronously from there (pipelining 1), so the first handler whose onConnect runs in that window
+   * is the socket's first request; every other request is written on a socket that already served one.
+   * undici gives a core handler no socket, so this is how a handler learns which it got.
+   */
+  #socketJustConnected = false;
 
   constructor(options: TransportOptions = {}) {
     const ca = options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined);
     this.#options = {
-      connections: options.connections ?? 64,
+      connections: options.connections ?? CONNECTIONS.default,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 10_000,
       timeoutMs: options.timeoutMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -94,6 +107,31 @@ export class Transport {
       retryResets: options.retryResets ?? true,
       ...(ca === undefined ? {} : { ca }),
     };
+    const connector = buildConnector({
+      ...(ca === undefined ? {} : { ca }),
+      rejectUnauthorized: !this.#options.insecure,
+      timeout: this.#options.connectTimeoutMs,
+    });
+    this.#connect = (opts, callback) =>
+      connector(opts, (err: Error | null, socket: Socket | null) => {
+        if (err || !socket) {
+          callback(err ?? new Error('connector returned no socket'), null);
+          return;
+        }
+        this.#socketJustConnected = true;
+        try {
+          callback(null, socket);
+        } finally {
+          this.#socketJustConnected = false;
+        }
+      });
+  }
+
+  /** For ReplyCollector.onConnect: true when its request is the first on a just-connected socket. */
+  takeFreshSocket(): boolean {
+    const fresh = this.#socketJustConnected;
+    this.#socketJustConnected = false;
+    return fresh;
   }
 
   get inFlight(): number {
@@ -170,7 +208,13 @@ export class Transport {
       collector.done(result);
       return;
     }
-    if (!result.ok && result.kind === 'reset' && !collector.replyStarted && this.#retryAllowed()) {
+    if (
+      !result.ok &&
+      result.kind === 'reset' &&
+      !collector.replyStarted &&
+      collector.socketReused &&
+      this.#retryAllowed()
+    ) {
       this.#retryOnFreshSocket(collector.req, collector.bytesOut, collector.done);
       return;
     }
@@ -209,8 +253,8 @@ export class Transport {
       keepAliveMaxTimeout: o.keepAliveTimeoutMs,
       headersTimeout: o.timeoutMs,
       bodyTimeout: o.timeoutMs,
-      connectTimeout: o.connectTimeoutMs,
-      connect: { ...(o.ca === undefined ? {} : { ca: o.ca }), rejectUnauthorized: !o.insecure },
+      // TLS trust and the connect timeout are the connector's (it is built with them).
+      connect: this.#connect,
     };
   }
 }
@@ -222,6 +266,8 @@ export class Transport {
  */
 class ReplyCollector implements Dispatcher.DispatchHandler {
   replyStarted = false;
+  /** The request went out on a socket that had already served a request (set when it is written). */
+  socketReused = false;
   #abort: ((err?: Error) => void) | undefined;
   #pendingAbort: Error | undefined;
   #aborted = false;
@@ -253,6 +299,7 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (err?: Error) => void): void {
     this.#abort = abort;
+    this.socketReused = !this.transport.takeFreshSocket();
     if (this.#pendingAbort) this.abort(this.#pendingAbort);
   }
 
