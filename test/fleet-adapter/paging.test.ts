@@ -1,0 +1,128 @@
+// W-PAGE end to end: fresh clients cold-scan a catalog that the reference site serves a few revisions
+// per SyncUpdates (its syncPageSize), so the software pass takes dozens of pages. The client must ask
+// again until a reply has nothing new, and must end up with every in-scope revision exactly once. What
+// is in scope comes from the same fleet (same seeds) against a site that serves each tier in one page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
+import type { CatalogKnowledge, FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
+import { startTestSite, T0 } from './site.ts';
+
+const HOUR = 3_600_000;
+const CLIENTS = 4;
+const SMALL_PAGE = 7;
+/** The site's largest page: every tier of the catalog fits in one. */
+const WHOLE_TIER_PAGE = 100_000;
+
+const EMPTY_KNOWLEDGE: CatalogKnowledge = {
+  format: 1,
+  supUrl: '',
+  discoveredAt: 0,
+  catalogVersion: 1,
+  lastChange: '',
+  maxExtendedUpdatesPerRequest: 50,
+  updates: [],
+  machines: [],
+  coldScans: [],
+};
+
+interface Page {
+  newIds: number[];
+  truncated: boolean;
+}
+
+/** Per client, the software-pass SyncUpdates replies of its first (cold) scan, in order. */
+type ColdScanPages = Map<number, Page[]>;
+
+async function coldScansAgainst(pageSize: number): Promise<{ pages: ColdScanPages; site: RunningSite }> {
+  const site = await startTestSite({ syncPageSize: pageSize });
+  const options: FleetBehaviourOptions = {
+    fleet: {
+      start: 'fresh',
+      rolloutRampMs: 10 * 60_000,
+      machines: [
+        { name: 'win11', build: 22631, weight: 1, installedFraction: 0.5 },
+        { name: 'win10', build: 19045, weight: 1, installedFraction: 0.5 },
+      ],
+    },
+    targets: { mp: site.urls.mpHttp, sups: [site.urls.supHttp], siteCode: 'PS1' },
+    knowledge: EMPTY_KNOWLEDGE,
+  };
+  const behaviour = new FleetBehaviour(
+    shardContext(CLIENTS, 3, T0),
+    options,
+    await createRegistrationSigner(),
+  );
+  const loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
+  const pages: ColdScanPages = new Map();
+  const coldScanDone = new Set<number>();
+  loop.inspect = (client, action, result) => {
+    if (action.operation !== 'wsus.SyncUpdates' || !result.ok || result.status !== 200) return;
+    const body = typeof action.body === 'string' ? action.body : '';
+    if (body.includes('<SkipSoftwareSync>true')) {
+      coldScanDone.add(client); // the driver pass follows the software pass
+      return;
+    }
+    if (coldScanDone.has(client)) return;
+    const { newIds, truncated } = scanSyncUpdatesSummary(Buffer.from(result.body).toString('utf8'));
+    pages.set(client, [...(pages.get(client) ?? []), { newIds, truncated }]);
+  };
+  try {
+    await loop.runUntil(T0 + 3 * HOUR);
+    expect(coldScanDone.size, 'every client finished its cold scan').toBe(CLIENTS);
+    expect(behaviour.fleet.counters.coldScans).toBe(CLIENTS);
+  } finally {
+    await loop.close();
+  }
+  return { pages, site };
+}
+
+let paged: ColdScanPages;
+let whole: ColdScanPages;
+const sites: RunningSite[] = [];
+
+beforeAll(async () => {
+  const small = await coldScansAgainst(SMALL_PAGE);
+  sites.push(small.site);
+  paged = small.pages;
+  const large = await coldScansAgainst(WHOLE_TIER_PAGE);
+  sites.push(large.site);
+  whole = large.pages;
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(sites.map((s) => s.stop()));
+});
+
+describe('W-PAGE: SyncUpdates paging', () => {
+  it('repeats SyncUpdates until a reply has nothing new', () => {
+    for (let c = 0; c < CLIENTS; c++) {
+      const pages = paged.get(c)!;
+      const received = pages.reduce((n, p) => n + p.newIds.length, 0);
+      // Pages of at most SMALL_PAGE, so at least this many with something new, then one with nothing.
+      expect(pages.length, `client ${c}`).toBeGreaterThanOrEqual(Math.ceil(received / SMALL_PAGE) + 1);
+      expect(pages.every((p) => p.newIds.length <= SMALL_PAGE)).toBe(true);
+      expect(pages.slice(0, -1).every((p) => p.newIds.length > 0)).toBe(true);
+      expect(pages.at(-1)).toEqual({ newIds: [], truncated: false });
+    }
+  });
+
+  it('receives every in-scope revision exactly once', () => {
+    const count = (m: ColdScanPages, c: number) => m.get(c)!.reduce((n, p) => n + p.newIds.length, 0);
+    console.log(
+      `W-PAGE: client 0 received ${count(paged, 0)} revisions in ${paged.get(0)!.length} pages of <= ${SMALL_PAGE}, ` +
+        `${count(whole, 0)} in ${whole.get(0)!.length} pages of one tier each`,
+    );
+    for (let c = 0; c < CLIENTS; c++) {
+      const ids = paged.get(c)!.flatMap((p) => p.newIds);
+      expect(new Set(ids).size, `client ${c}: no revision twice`).toBe(ids.length);
+      const inScope = whole.get(c)!.flatMap((p) => p.newIds);
+      // The one-page-per-tier site takes a handful of pages; the small-page site dozens for the same set.
+      expect(whole.get(c)!.length).toBeLessThan(paged.get(c)!.length / 3);
+      expect(new Set(ids)).toEqual(new Set(inScope));
+    }
+  });
+});
