@@ -71,8 +71,18 @@ describe('patchstorm run', () => {
 
   it('runs a .json profile against the embedded site: policy, WSUS and state-message requests, exit 0', async () => {
     const out = join(dir, 'ok');
-    const { code, stdout, stderr } = await run(['--profile', jsonProfile, '--out', out, '--workers', '1'])
-      .done;
+    const { code, stdout, stderr } = await run([
+      '--profile',
+      jsonProfile,
+      '--out',
+      out,
+      '--workers',
+      '1',
+      '--connections',
+      '4',
+      '--max-in-flight',
+      '2000',
+    ]).done;
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`summary written to ${join(out, 'summary.json')}`);
@@ -86,6 +96,7 @@ describe('patchstorm run', () => {
     expect(requests('wsus.SyncUpdates')).toBeGreaterThanOrEqual(30);
     expect(requests('mp.statemsg')).toBeGreaterThan(0);
     expect(summary.run.target.kind).toBe('embedded');
+    expect(summary.run.harness).toMatchObject({ connectionsPerOrigin: 4, maxInFlight: 2000 });
     expect(summary.run.siteEvents).toEqual([
       expect.objectContaining({ kind: 'rollout', status: 'fleet-side' }),
     ]);
@@ -124,6 +135,8 @@ describe('patchstorm run', () => {
   it.each([
     [['--clients', '0'], '--clients "0"'],
     [['--speed', '-3'], '--speed "-3"'],
+    [['--connections', '0'], '--connections "0": expected sockets per target origin and worker thread'],
+    [['--max-in-flight', 'all'], '--max-in-flight "all": expected requests in flight per worker thread'],
     [['--ca', '/etc/hostname', '--insecure'], '--insecure'],
     [['--profile', 'no-such-profile'], "unknown profile 'no-such-profile'"],
   ])('refuses %j with exit 2 before anything starts', async (args, message) => {
@@ -161,40 +174,44 @@ describe('patchstorm run', () => {
     expect(code).toBe(2);
   });
 
-  it('on SIGINT mid-run writes the summary, stops the site and exits 130', async () => {
-    const out = join(dir, 'interrupted');
-    const { child, done } = run([
-      '--profile',
-      jsonProfile,
-      '--duration',
-      '1d',
-      '--speed',
-      '60',
-      '--out',
-      out,
-    ]);
-    let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (stdout.includes("running 'tiny-rollout'")) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 50);
-    });
-    const observer = /observer (\S+)\/api\/stats/.exec(stdout)![1]!;
-    expect(await reachable(`${observer}/api/clock`)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const { code } = await done;
-    expect(code).toBe(130);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.end).toBe('interrupted');
-    expect(summary.exitCode).toBe(130);
-    expect(existsSync(join(out, 'summary.json'))).toBe(true);
-    expect(await reachable(`${observer}/api/clock`)).toBe(false);
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s mid-run writes the summary, stops the site and exits 130',
+    async (signal) => {
+      const out = join(dir, `interrupted-${signal}`);
+      const { child, done } = run([
+        '--profile',
+        jsonProfile,
+        '--duration',
+        '1d',
+        '--speed',
+        '60',
+        '--out',
+        out,
+      ]);
+      let stdout = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (stdout.includes("running 'tiny-rollout'")) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 50);
+      });
+      const observer = /observer (\S+)\/api\/stats/.exec(stdout)![1]!;
+      expect(await reachable(`${observer}/api/clock`)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill(signal);
+      const { code } = await done;
+      expect(code).toBe(130);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(summary.end).toBe('interrupted');
+      expect(summary.endReason).toBe(`${signal} received`);
+      expect(summary.exitCode).toBe(130);
+      expect(existsSync(join(out, 'summary.json'))).toBe(true);
+      expect(await reachable(`${observer}/api/clock`)).toBe(false);
+    },
+  );
 });

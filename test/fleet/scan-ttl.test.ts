@@ -105,7 +105,9 @@ describe('S-FORCED', () => {
   });
 });
 
-describe('S-FORCED-OFFLINE', () => {
+// The offline fallback of S-UNFORCED; S-FORCED-OFFLINE (the scans after an install and a restart) is
+// tested with D-INSTALL in deployments.test.ts.
+describe('S-UNFORCED offline fallback', () => {
   it('falls back to an offline scan on the cache when a non-forced scan cannot reach the SUP', () => {
     const { engine, scannedAt, fleet } = scannedClient();
     engine.replies.scan = () => ({ kind: 'scan-result', outcome: 'failed', failure: 'timeout' });
@@ -124,6 +126,10 @@ describe('S-FORCED-OFFLINE', () => {
     );
     engine.runUntil(at + engine.latencyMs);
     const scans = engine.scans(0).filter((s) => s.at >= at);
-    expect(scans.map((s) => s.action.online)).toEqual([true, false]);
+    // Both are the same non-forced scan: online first, then the fallback on the cache.
+    expect(scans.map((s) => [s.action.online, s.action.forced])).toEqual([
+      [true, false],
+      [false, false],
+    ]);
   });
 });
