@@ -3,6 +3,7 @@
 // (no message of these protocols carries one, and entity expansion is the classic memory bomb) and
 // cap the input size, so a hostile or broken peer yields a typed XmlError, never a crash or a blow-up.
 import { XMLParser } from 'fast-xml-parser';
+import { parseSimpleXml } from './simple-xml.ts';
 
 /** Largest XML document any codec accepts (a 100,000-id SyncUpdates request is ~2 MB). */
 export const MAX_XML_CHARS = 16 * 1024 * 1024;
@@ -54,12 +55,25 @@ export interface ParseOptions {
   maxChars?: number;
 }
 
-/** Parses an XML document into plain objects (namespace prefixes removed). */
-export function parseXml(text: string, options: ParseOptions = {}): XmlNode {
+function refuseHostile(text: string, options: ParseOptions): void {
   const max = options.maxChars ?? MAX_XML_CHARS;
   if (text.length > max)
     throw new XmlError(`XML document of ${text.length} chars exceeds ${max}`, 'too-large');
   if (/<!DOCTYPE/i.test(text)) throw new XmlError('XML with a DOCTYPE is refused', 'doctype');
+}
+
+/** Parses an XML document into plain objects (namespace prefixes removed). */
+export function parseXml(text: string, options: ParseOptions = {}): XmlNode {
+  refuseHostile(text, options);
+  // Small plain documents (most MP messages) take the fast reader; anything else, the full parser.
+  const simple = parseSimpleXml(text, options.arrays);
+  if (simple !== undefined) return simple;
+  return parseXmlFully(text, options);
+}
+
+/** parseXml without the fast reader: fast-xml-parser with validation (tests compare the two). */
+export function parseXmlFully(text: string, options: ParseOptions = {}): XmlNode {
+  refuseHostile(text, options);
   const p = options.arrays ? parserFor(options.arrays) : parser;
   let parsed: unknown;
   try {
