@@ -44,7 +44,12 @@ export interface TransportRequest {
   method: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array;
+  /**
+   * The body, or a function that builds it. A function is called once, when the request is really
+   * sent, and its result replaces it here: a request the engine skips (in-flight limit, stopping)
+   * then costs no encoding or compression, which would otherwise feed an overload with more CPU work.
+   */
+  body?: string | Uint8Array | (() => Uint8Array);
   /** Count the reply body's bytes but don't keep them (content downloads). */
   discardBody?: boolean;
 }
@@ -140,6 +145,7 @@ export class Transport {
 
   /** Sends a request; `done` is called exactly once, with a reply of any status or a named failure. */
   send(req: TransportRequest, done: TransportCallback): void {
+    if (typeof req.body === 'function') req.body = req.body();
     const bytesOut = requestBytes(req);
     if (this.#closed) {
       done({ ok: false, kind: 'aborted', message: 'transport closed', bytesOut, retried: false });
@@ -189,7 +195,8 @@ export class Transport {
         method: req.method as Dispatcher.HttpMethod,
         path: req.path,
         headers: req.headers,
-        body: req.body,
+        // send() has already replaced a body-building function with what it built.
+        body: req.body as string | Uint8Array | undefined,
         headersTimeout: this.#options.timeoutMs,
         bodyTimeout: this.#options.timeoutMs,
         // The fresh-socket retry asks for the socket to be closed after its one request.
@@ -362,8 +369,13 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
 }
 
 function requestBytes(req: TransportRequest): number {
+  const body = req.body;
   const bodyLength =
-    req.body === undefined ? 0 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
+    body === undefined || typeof body === 'function'
+      ? 0
+      : typeof body === 'string'
+        ? Buffer.byteLength(body)
+        : body.length;
   let n = req.method.length + req.path.length + 13 + req.origin.length + 8 + bodyLength;
   if (req.headers) for (const k in req.headers) n += k.length + (req.headers[k]?.length ?? 0) + 4;
   return n;

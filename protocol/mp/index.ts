@@ -22,6 +22,7 @@ export {
   fflateDeflate,
   inflateCcmBody,
   MAX_CCM_BODY_BYTES,
+  memoizeLast,
   type PlatformInflateSync,
   platformInflate,
   type ZlibDeflate,

@@ -63,6 +63,33 @@ export function platformInflate(inflateSync: PlatformInflateSync): ZlibInflate {
   };
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A one-entry memo over a compressor or decompressor. Policy-assignment and location replies repeat byte
+ * for byte across clients until a deployment or the catalog changes, so the site deflates each distinct
+ * reply once and the swarm inflates it once; comparing a few KB costs well under a microsecond. The
+ * result is shared between callers: they must not modify it.
+ */
+export function memoizeLast<R extends ZlibDeflate | ZlibInflate>(fn: R): R {
+  let input: Uint8Array | undefined;
+  let limit: number | undefined;
+  let output: Uint8Array | undefined;
+  const memo = (bytes: Uint8Array, maxBytes?: number) => {
+    if (output === undefined || input === undefined || limit !== maxBytes || !sameBytes(input, bytes)) {
+      output = (fn as (b: Uint8Array, m?: number) => Uint8Array)(bytes, maxBytes);
+      input = bytes.slice();
+      limit = maxBytes;
+    }
+    return output;
+  };
+  return memo as R;
+}
+
 // Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate
 // expands at most ~1032:1, so a zlib bomb is stopped after a few MB, not after gigabytes.
 const INFLATE_STEP = 4096;

@@ -1,28 +1,13 @@
 // CCM_POST replies: the same multipart framing as requests, addressed back to the sender's ReplyTo and
 // correlated with its message id, zlib-compressed when the request asked for ReplyCompression="zlib".
 import { randomUUID } from 'node:crypto';
-import { buildCcmPost, formatSentTime, type MsgHeader, type ZlibDeflate } from '../../protocol/mp/index.ts';
+import { buildCcmPost, formatSentTime, type MsgHeader, memoizeLast } from '../../protocol/mp/index.ts';
 import type { SiteModel } from '../model.ts';
 import type { SiteReply } from '../types.ts';
 import { nodeDeflate } from './node-zlib.ts';
 
-/**
- * Policy-assignment and location replies repeat byte for byte across clients until a deployment or the
- * catalog changes: a one-entry memo skips deflating the same payload again (a compare costs < 1 µs).
- */
-function lastPayloadMemo(deflate: ZlibDeflate): ZlibDeflate {
-  let input: Uint8Array | undefined;
-  let output: Uint8Array | undefined;
-  return (bytes) => {
-    if (input === undefined || output === undefined || Buffer.compare(input, bytes) !== 0) {
-      output = deflate(bytes);
-      input = bytes.slice();
-    }
-    return output;
-  };
-}
-
-const replyDeflate = lastPayloadMemo(nodeDeflate);
+/** Policy and location replies repeat byte for byte across clients: each distinct one is deflated once. */
+const replyDeflate = memoizeLast(nodeDeflate);
 
 export function ccmReply(model: SiteModel, request: MsgHeader, replyQueue: string, body: string): SiteReply {
   const header: MsgHeader = {

@@ -135,6 +135,30 @@ describe('ShardRunner', () => {
     expect(d.skipped).toEqual({ 'in-flight-limit': 1 });
   });
 
+  it('never builds the body of a request it skips (an overloaded run does no encoding for nothing)', () => {
+    let builds = 0;
+    const lazy = (): HttpAction => ({
+      ...get('op'),
+      method: 'POST',
+      body: () => {
+        builds++;
+        return new Uint8Array(1);
+      },
+    });
+    const { sender, runner } = setup(
+      { step: (_c, e) => (e.kind === 'start' ? { actions: [lazy(), lazy()] } : {}) },
+      1,
+      {
+        maxInFlight: 1,
+      },
+    );
+    runner.runDue();
+    runner.runDue();
+    expect(sender.inFlight).toBe(1);
+    // The fake sender stands in for the transport, which is where a body is built: nothing was built here.
+    expect(builds).toBe(0);
+  });
+
   it('wakeAt null unschedules, undefined keeps the current wake-up', () => {
     const { clock, runner } = setup(
       {

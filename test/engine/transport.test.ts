@@ -1,7 +1,7 @@
 import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMediaType, replyErrorKind } from '../../harness/engine/reply-errors.ts';
-import { Transport, type TransportResult } from '../../harness/engine/transport.ts';
+import { Transport, type TransportRequest, type TransportResult } from '../../harness/engine/transport.ts';
 import { httpServer, httpsServer, rawServer, type TestServer } from './misbehaving-servers.ts';
 
 const open: { close(): Promise<void> }[] = [];
@@ -35,6 +35,38 @@ describe('Transport against well-behaved and misbehaving servers', () => {
     const t = track(new Transport({ connections: 1 }));
     for (let i = 0; i < 5; i++) expect(text(await send(t, server.origin))).toBe('hello');
     expect(server.connections()).toBe(1);
+  });
+
+  it('builds a body given as a function once, when it sends it, and sends what it built', async () => {
+    const received: string[] = [];
+    const server = track(
+      await httpServer((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        req.on('end', () => {
+          received.push(body);
+          res.end('ok');
+        });
+      }),
+    );
+    const t = track(new Transport({ connections: 1 }));
+    let builds = 0;
+    const req: TransportRequest = {
+      origin: server.origin,
+      method: 'POST',
+      path: '/',
+      body: () => {
+        builds++;
+        return new TextEncoder().encode('<built/>');
+      },
+    };
+    const result = await new Promise<TransportResult>((resolve) => t.send(req, resolve));
+    expect(text(result)).toBe('ok');
+    expect(builds).toBe(1);
+    expect(received).toEqual(['<built/>']);
+    expect(req.body).toEqual(new TextEncoder().encode('<built/>'));
   });
 
   it('retries once on a fresh socket when a reused keep-alive socket is reset', async () => {

@@ -8,6 +8,7 @@ import {
   CCM_CONTENT_TYPE,
   inflateCcmBody,
   type MsgHeader,
+  memoizeLast,
   MpProtocolError,
   parseCcmPost,
   parseMultipart,
@@ -273,5 +274,26 @@ describe('platformInflate(node:zlib inflateSync): the Node callers’ inflate be
     expect(kindOf(() => inflate(new Uint8Array(0), 1 << 20))).toBe('MpProtocolError:zlib');
     const bomb = zlibSync(new Uint8Array(24 * 1024 * 1024), { level: 9 });
     expect(kindOf(() => inflate(bomb, 16 * 1024 * 1024))).toBe('MpProtocolError:too-large');
+  });
+});
+
+describe('memoizeLast', () => {
+  it('computes a repeated input once, and again when the bytes or the cap change', () => {
+    let calls = 0;
+    const inflate = memoizeLast(
+      platformInflate((bytes, options) => {
+        calls++;
+        return inflateSync(bytes, options);
+      }),
+    );
+    const a = zlibSync(utf16leEncode('<a/>'));
+    const first = inflate(a, 1000);
+    expect(inflate(a.slice(), 1000)).toBe(first);
+    expect(calls).toBe(1);
+    const b = a.slice();
+    b[b.length - 1] = b[b.length - 1]! ^ 1; // same length, one byte differs (a bad checksum)
+    expect(() => inflate(b, 1000)).toThrow(MpProtocolError);
+    expect(inflate(a, 999)).toEqual(first);
+    expect(calls).toBe(3);
   });
 });

@@ -11,6 +11,7 @@ import {
   buildRequestAssignments,
   buildStateMessageReport,
   buildWsusLocationRequest,
+  CCM_CONTENT_TYPE,
   CCM_POST_METHOD,
   CCM_REQUEST_PATH,
   CCM_USER_AGENT,
@@ -23,6 +24,7 @@ import {
   resolvePolicyLocation,
   type StateMessage,
   targetAddressFor,
+  memoizeLast,
   platformInflate,
   type ZlibDeflate,
 } from '../../../protocol/mp/index.ts';
@@ -37,8 +39,10 @@ export const LOCATION: ClientLocationInfo = {
 };
 
 const deflate: ZlibDeflate = (bytes) => deflateSync(bytes);
-/** Replies inflate through node:zlib too (~30x faster than the portable default for a few KB). */
-export const inflate = platformInflate(inflateSync);
+const CCM_HEADERS = { 'content-type': CCM_CONTENT_TYPE, 'user-agent': CCM_USER_AGENT };
+/** Replies inflate through node:zlib too (~30x faster than the portable default for a few KB), and the
+ *  policy-assignment reply every client gets is inflated once per distinct reply (memoizeLast). */
+export const inflate = memoizeLast(platformInflate(inflateSync));
 
 export interface MpTarget {
   /** MP origin, e.g. http://mp:80. */
@@ -59,34 +63,36 @@ export function ccmAction(
   operation: string,
   endpoint: MpEndpoint,
   sender: Sender,
-  body: string,
+  payload: string,
   now: number,
   tag: unknown,
   replyMode: 'Sync' | 'Async' = 'Sync',
 ): HttpAction {
-  const post = buildCcmPost({
-    header: {
-      id: `{${randomUUID().toUpperCase()}}`,
-      sourceId: sender.smsId,
-      sourceHost: sender.netbiosName,
-      targetAddress: targetAddressFor(endpoint),
-      targetEndpoint: endpoint,
-      targetHost: mp.host,
-      replyCompression: 'zlib',
-      sentTime: formatSentTime(now),
-      replyMode,
-    },
-    body,
-    compress: mp.compress,
-    deflate,
-  });
+  // Built when the engine really sends it (a skipped request costs no encoding or compression).
+  const body = () =>
+    buildCcmPost({
+      header: {
+        id: `{${randomUUID().toUpperCase()}}`,
+        sourceId: sender.smsId,
+        sourceHost: sender.netbiosName,
+        targetAddress: targetAddressFor(endpoint),
+        targetEndpoint: endpoint,
+        targetHost: mp.host,
+        replyCompression: 'zlib',
+        sentTime: formatSentTime(now),
+        replyMode,
+      },
+      body: payload,
+      compress: mp.compress,
+      deflate,
+    }).body;
   return {
     operation,
     origin: mp.origin,
     method: CCM_POST_METHOD,
     path: CCM_REQUEST_PATH,
-    headers: { 'content-type': post.contentType, 'user-agent': CCM_USER_AGENT },
-    body: post.body,
+    headers: CCM_HEADERS,
+    body,
     tag,
   };
 }
