@@ -3,9 +3,10 @@
 // costs ~60 µs for such a document, a third of an MP request's CPU on the site and in the swarm; this
 // reader takes a few µs.
 //
-// It knows only elements, attributes, text and the five predefined entities, and returns undefined for
-// anything else (comments, CDATA, processing instructions after the declaration, namespace prefixes,
-// character references, mixed content, a tag it cannot read): the caller then parses with fast-xml-parser,
+// It knows only elements, attributes, text, the five predefined entities and namespace prefixes (dropped,
+// with the xmlns declarations, as parseXml's removeNSPrefix does), and returns undefined for anything
+// else (comments, CDATA, processing instructions after the declaration, character references, mixed
+// content, a tag it cannot read): the caller then parses with fast-xml-parser,
 // which gives the answer or the typed error. Every document it accepts is well-formed (tags balance,
 // attributes unique, one root) and reads exactly as parseXml reads it; test/protocol/simple-xml.test.ts
 // holds it to that on every captured and built message and on mutated ones.
@@ -20,6 +21,9 @@ const XML_DECLARATION =
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 interface OpenElement {
+  /** As written (`s:Body`), to match the closing tag. */
+  qname: string;
+  /** Without its prefix, as parseXml reports it (removeNSPrefix). */
   name: string;
   node: XmlNode;
   text: string;
@@ -62,6 +66,16 @@ function nameEnd(text: string, at: number): number {
   return i;
 }
 
+/** A name with at most one prefix (`s:Envelope`): where it ends, its prefix ('' for none) and local part. */
+function qualifiedName(text: string, at: number): { end: number; prefix: string; local: string } | undefined {
+  const first = nameEnd(text, at);
+  if (first === at) return undefined;
+  if (text.charCodeAt(first) !== 58) return { end: first, prefix: '', local: text.slice(at, first) };
+  const second = nameEnd(text, first + 1);
+  if (second === first + 1 || text.charCodeAt(second) === 58) return undefined;
+  return { end: second, prefix: text.slice(at, first), local: text.slice(first + 1, second) };
+}
+
 function skipSpace(text: string, at: number): number {
   let i = at;
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
@@ -98,11 +112,12 @@ export function parseSimpleXml(text: string, arrays?: ReadonlySet<string>): XmlN
   const doc: XmlNode = {};
   const stack: OpenElement[] = [];
   let roots = 0;
-  let i = skipSpace(text, 0);
-  if (text.startsWith('<?xml', i)) {
-    const declaration = XML_DECLARATION.exec(text.slice(i, i + 200));
+  let i = 0;
+  // The declaration only counts at the very start; `<?` anywhere else is the full parser's job.
+  if (text.startsWith('<?xml')) {
+    const declaration = XML_DECLARATION.exec(text.slice(0, 200));
     if (declaration === null) return undefined;
-    i += declaration[0].length;
+    i = declaration[0].length;
   }
   while (i < text.length) {
     const lt = text.indexOf('<', i);
@@ -122,9 +137,11 @@ export function parseSimpleXml(text: string, arrays?: ReadonlySet<string>): XmlN
     i = lt + 1;
     if (text.charCodeAt(i) === 47) {
       // </name>
-      const end = nameEnd(text, i + 1);
+      const closing = qualifiedName(text, i + 1);
       const open = stack.pop();
-      if (open === undefined || text.slice(i + 1, end) !== open.name) return undefined;
+      if (open === undefined || closing === undefined || text.slice(i + 1, closing.end) !== open.qname)
+        return undefined;
+      const end = closing.end;
       const close = skipSpace(text, end);
       if (text.charCodeAt(close) !== 62) return undefined;
       const value = elementValue(open);
@@ -133,13 +150,14 @@ export function parseSimpleXml(text: string, arrays?: ReadonlySet<string>): XmlN
       i = close + 1;
       continue;
     }
-    const end = nameEnd(text, i);
-    if (end === i || text.charCodeAt(end) === 58) return undefined; // no name, `!`, `?`, or a prefix
-    if (RESERVED_NAMES.has(text.slice(i, end))) return undefined;
+    const tag = qualifiedName(text, i); // none after `<!` or `<?`
+    if (tag === undefined || RESERVED_NAMES.has(tag.local)) return undefined;
     if (stack.length === 0 && ++roots > 1) return undefined;
     if (stack.length >= MAX_DEPTH) return undefined;
+    const end = tag.end;
     const element: OpenElement = {
-      name: text.slice(i, end),
+      qname: text.slice(i, end),
+      name: tag.local,
       node: {},
       text: '',
       hasChildren: false,
@@ -165,8 +183,9 @@ export function parseSimpleXml(text: string, arrays?: ReadonlySet<string>): XmlN
       }
       // name="value" (or 'value'), separated from what came before by white space.
       if (at === i) return undefined;
-      const nameStop = nameEnd(text, at);
-      if (nameStop === at || text.charCodeAt(nameStop) === 58) return undefined;
+      const attribute = qualifiedName(text, at);
+      if (attribute === undefined || RESERVED_NAMES.has(attribute.local)) return undefined;
+      const nameStop = attribute.end;
       const eq = skipSpace(text, nameStop);
       if (text.charCodeAt(eq) !== 61) return undefined;
       const open = skipSpace(text, eq + 1);
@@ -178,11 +197,14 @@ export function parseSimpleXml(text: string, arrays?: ReadonlySet<string>): XmlN
       // Values the full parser might normalise (markup characters, surrounding white space) are its job.
       if (raw.includes('<') || raw.includes('>') || raw.trim() !== raw) return undefined;
       const value = decodeText(raw);
-      const key = `@_${text.slice(at, nameStop)}`;
-      if (value === undefined || key === '@_xmlns' || Object.hasOwn(element.node, key)) return undefined;
+      if (value === undefined) return undefined;
+      i = close + 1;
+      // Namespace declarations are not attributes to parseXml (removeNSPrefix drops them).
+      if (attribute.prefix === 'xmlns' || (attribute.prefix === '' && attribute.local === 'xmlns')) continue;
+      const key = `@_${attribute.local}`;
+      if (Object.hasOwn(element.node, key)) return undefined;
       element.node[key] = value;
       element.hasAttributes = true;
-      i = close + 1;
     }
   }
   return stack.length === 0 && roots === 1 ? doc : undefined;
