@@ -194,6 +194,12 @@ async function main(): Promise<void> {
       // core), so this row measures bytes moved more than the site's cost per request.
       ['DpRange', () => dpRangeRequest(site, http, 64 * 1024)],
     ];
+    const unknown = (args.only ?? []).filter((k) => !preparers.some(([key]) => key === k));
+    if (unknown.length > 0) {
+      throw new Error(
+        `--only ${unknown.join(', ')}: expected one of ${preparers.map(([key]) => key).join(', ')}`,
+      );
+    }
     const figures: Figures[] = [];
     for (const [key, prepare] of preparers) {
       if (args.only !== undefined && !args.only.includes(key)) continue;
