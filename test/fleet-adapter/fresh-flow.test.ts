@@ -3,11 +3,10 @@
 // messages that the site's processor turns into per-update compliance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import type { CatalogKnowledge, FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
 import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
-import { startTestSite, T0 } from './site.ts';
+import { freshFleetOptions, startTestSite, T0 } from './site.ts';
 
 const HOUR = 3_600_000;
 const CLIENTS = 12;
@@ -15,32 +14,9 @@ let site: RunningSite;
 let loop: BehaviourLoop;
 let behaviour: FleetBehaviour;
 
-const EMPTY_KNOWLEDGE: CatalogKnowledge = {
-  format: 1,
-  supUrl: '',
-  discoveredAt: 0,
-  catalogVersion: 1,
-  lastChange: '',
-  maxExtendedUpdatesPerRequest: 50,
-  updates: [],
-  machines: [],
-  coldScans: [],
-};
-
 beforeAll(async () => {
   site = await startTestSite({ catalog: { seed: 7, leafUpdates: 300, builds: [22631, 19045] } });
-  const options: FleetBehaviourOptions = {
-    fleet: {
-      start: 'fresh',
-      rolloutRampMs: 10 * 60_000,
-      machines: [
-        { name: 'win11', build: 22631, weight: 1, installedFraction: 0.5 },
-        { name: 'win10', build: 19045, weight: 1, installedFraction: 0.5 },
-      ],
-    },
-    targets: { mp: site.urls.mpHttp, sups: [site.urls.supHttp], siteCode: 'PS1' },
-    knowledge: EMPTY_KNOWLEDGE,
-  };
+  const options = freshFleetOptions(site);
   behaviour = new FleetBehaviour(shardContext(CLIENTS, 11, T0), options, await createRegistrationSigner());
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   await loop.runUntil(T0 + 4 * HOUR);

@@ -4,30 +4,17 @@
 // is in scope comes from the same fleet (same seeds) against a site that serves each tier in one page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import type { CatalogKnowledge, FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
 import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
 import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
-import { startTestSite, T0 } from './site.ts';
+import { freshFleetOptions, startTestSite, T0 } from './site.ts';
 
 const HOUR = 3_600_000;
 const CLIENTS = 4;
 const SMALL_PAGE = 7;
 /** The site's largest page: every tier of the catalog fits in one. */
 const WHOLE_TIER_PAGE = 100_000;
-
-const EMPTY_KNOWLEDGE: CatalogKnowledge = {
-  format: 1,
-  supUrl: '',
-  discoveredAt: 0,
-  catalogVersion: 1,
-  lastChange: '',
-  maxExtendedUpdatesPerRequest: 50,
-  updates: [],
-  machines: [],
-  coldScans: [],
-};
 
 interface Page {
   newIds: number[];
@@ -39,18 +26,7 @@ type ColdScanPages = Map<number, Page[]>;
 
 async function coldScansAgainst(pageSize: number): Promise<{ pages: ColdScanPages; site: RunningSite }> {
   const site = await startTestSite({ syncPageSize: pageSize });
-  const options: FleetBehaviourOptions = {
-    fleet: {
-      start: 'fresh',
-      rolloutRampMs: 10 * 60_000,
-      machines: [
-        { name: 'win11', build: 22631, weight: 1, installedFraction: 0.5 },
-        { name: 'win10', build: 19045, weight: 1, installedFraction: 0.5 },
-      ],
-    },
-    targets: { mp: site.urls.mpHttp, sups: [site.urls.supHttp], siteCode: 'PS1' },
-    knowledge: EMPTY_KNOWLEDGE,
-  };
+  const options = freshFleetOptions(site);
   const behaviour = new FleetBehaviour(
     shardContext(CLIENTS, 3, T0),
     options,
