@@ -230,35 +230,27 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
       case 'none':
         answer(res, handler, request, c, isHead);
         return;
-      case 'busy': {
+      case 'busy':
         c.injected.busy++;
-        let reply: SiteReply;
-        try {
-          reply = handler.busyReply(operation);
-        } catch {
-          c.errors++;
-          reply = INTERNAL_ERROR;
-        }
-        writeReply(res, reply, c, isHead);
+        writeReply(
+          res,
+          frontEndFault(() => handler.busyReply(operation), c),
+          c,
+          isHead,
+        );
         return;
-      }
       case 'http503':
         c.injected.http503++;
         writeReply(res, SERVICE_UNAVAILABLE, c, isHead);
         return;
       case 'errorCode': {
         c.injected.errorCode++;
-        let reply: SiteReply;
-        try {
-          // Rules with an ErrorCode are SUP-only (validated); a front-end without faults answers 500.
-          reply =
-            handler.errorCodeReply !== undefined && decision.errorCode !== undefined
-              ? handler.errorCodeReply(operation, decision.errorCode)
-              : INTERNAL_ERROR;
-        } catch {
-          c.errors++;
-          reply = INTERNAL_ERROR;
-        }
+        // Rules with an ErrorCode are SUP-only (validated); a front-end without such faults answers 500.
+        const { errorCode } = decision;
+        const reply =
+          handler.errorCodeReply !== undefined && errorCode !== undefined
+            ? frontEndFault(() => handler.errorCodeReply!(operation, errorCode), c)
+            : INTERNAL_ERROR;
         writeReply(res, reply, c, isHead);
         return;
       }
@@ -301,6 +293,16 @@ function answer(
     );
   } else {
     writeReply(res, result, c, isHead);
+  }
+}
+
+/** A front-end's own fault answer; one that throws costs a 500 and an error count, never the process. */
+function frontEndFault(make: () => SiteReply, c: OperationCounters): SiteReply {
+  try {
+    return make();
+  } catch {
+    c.errors++;
+    return INTERNAL_ERROR;
   }
 }
 

@@ -76,6 +76,12 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     return faultReply(code, message, method, wrongShape());
   }
 
+  /** The WSUS fault with `errorCode` for an operation (overload's ServerBusy, injected ErrorCode rules). */
+  function errorCodeReply(operation: string, errorCode: SupFault['errorCode']): SiteReply {
+    // buildWsusFault echoes a known operation as its quoted SOAPAction, like the real server's Method.
+    return fault(errorCode, errorCode, isWsusOperation(operation) ? operation : '');
+  }
+
   function dispatch(req: WsusRequest, site: SiteRequest): SiteReply {
     switch (req.operation) {
       case 'GetConfig':
@@ -173,14 +179,8 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
       }
     },
 
-    busyReply(operation: string): SiteReply {
-      // buildWsusFault echoes a known operation as its quoted SOAPAction, like the real server's Method.
-      return fault('ServerBusy', 'ServerBusy', isWsusOperation(operation) ? operation : '');
-    },
-
-    errorCodeReply(operation: string, errorCode: SupFault['errorCode']): SiteReply {
-      return fault(errorCode, errorCode, isWsusOperation(operation) ? operation : '');
-    },
+    busyReply: (operation: string) => errorCodeReply(operation, 'ServerBusy'),
+    errorCodeReply,
 
     registerComputers(clients) {
       const added = ctx.registrations.registerMany(clients, ctx.now());
