@@ -28,9 +28,34 @@ export interface OperationInterval {
   requests: number;
   perSecond: number;
   errors: number;
+  /** Errors of this interval by kind (`schema.ts` ErrorKind). */
+  errorsByKind: Record<string, number>;
+  retries: number;
+  bytesIn: number;
+  bytesOut: number;
   p50Ms: number;
+  p90Ms: number;
   p95Ms: number;
   p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * ConfigMgr's own per-deployment figure (topics 300/301/402 as the site processed them): clients in
+ * each enforcement state. Filled from the reference site's observer when one is given.
+ */
+export interface DeploymentCompliance {
+  id: string;
+  name: string;
+  /** Virtual epoch ms of the deadline, when the deployment has one. */
+  deadline?: number;
+  targeted: number;
+  required: number;
+  downloaded: number;
+  installed: number;
+  failed: number;
+  pendingRestart: number;
+  unknown: number;
 }
 
 /** One tick's view for live sinks. */
@@ -45,15 +70,20 @@ export interface IntervalStats {
   bytesOut: number;
   /** Over all operations in the interval. */
   p95Ms: number;
+  latenessP50Ms: number;
   latenessP99Ms: number;
   sent: number;
   skipped: number;
+  /** Skipped actions of this interval by reason (`schema.ts` SKIP_REASONS). */
+  skippedByReason: Record<string, number>;
   operations: OperationInterval[];
   inFlight: number;
   activeClients: number;
   scheduledClients: number;
   gauges: Record<string, number>;
   backlog?: BacklogSample;
+  /** Per-deployment compliance as the site reports it (latest sample), when an observer is given. */
+  deployments?: DeploymentCompliance[];
 }
 
 interface ShardGauges {
@@ -131,6 +161,7 @@ export class MetricsAggregator {
   #backlogMaxDepth = 0;
   #backlogMaxAgeMs = 0;
   #backlogSamples = 0;
+  #deployments: DeploymentCompliance[] | undefined;
 
   constructor(startWall: number, startVirtual: number) {
     this.#lastTickWall = startWall;
@@ -168,6 +199,11 @@ export class MetricsAggregator {
     this.#backlogMaxAgeMs = Math.max(this.#backlogMaxAgeMs, sample.oldestAgeMs);
   }
 
+  /** The site's latest per-deployment compliance (replaces the previous sample). */
+  setDeployments(deployments: DeploymentCompliance[]): void {
+    this.#deployments = deployments;
+  }
+
   /** Drains the current interval. */
   takeInterval(wallTime: number, virtualTime: number): IntervalStats {
     const elapsedMs = Math.max(1, wallTime - this.#lastTickWall);
@@ -193,9 +229,15 @@ export class MetricsAggregator {
         requests: acc.requests,
         perSecond: perSecond(acc.requests),
         errors: errs,
+        errorsByKind: Object.fromEntries(acc.errors),
+        retries: acc.retries,
+        bytesIn: acc.bytesIn,
+        bytesOut: acc.bytesOut,
         p50Ms: percentileMs(acc.latency, 50),
+        p90Ms: percentileMs(acc.latency, 90),
         p95Ms: percentileMs(acc.latency, 95),
         p99Ms: percentileMs(acc.latency, 99),
+        maxMs: acc.latency.totalCount === 0 ? 0 : acc.latency.maxValue / 1000,
       });
     }
     const g = this.gauges();
@@ -209,12 +251,15 @@ export class MetricsAggregator {
       bytesIn,
       bytesOut,
       p95Ms: percentileMs(all, 95),
+      latenessP50Ms: percentileMs(this.#interval.lateness, 50),
       latenessP99Ms: percentileMs(this.#interval.lateness, 99),
       sent: this.#interval.sent,
       skipped: sum(this.#interval.skipped.values()),
+      skippedByReason: Object.fromEntries(this.#interval.skipped),
       operations,
       ...g,
       ...(this.#backlog ? { backlog: this.#backlog } : {}),
+      ...(this.#deployments ? { deployments: this.#deployments } : {}),
     };
     this.#interval.reset();
     return stats;
@@ -244,6 +289,7 @@ export class MetricsAggregator {
     lostDeltas: number;
     lastVirtualTime: number;
     backlog?: { samples: number; maxDepth: number; maxOldestAgeMs: number; last: BacklogSample };
+    deployments?: DeploymentCompliance[];
   } {
     return {
       operations: this.#total.ops,
@@ -262,6 +308,7 @@ export class MetricsAggregator {
             },
           }
         : {}),
+      ...(this.#deployments ? { deployments: this.#deployments } : {}),
     };
   }
 }
