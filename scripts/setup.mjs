@@ -9,8 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** command that proves the package is there -> Debian package name. None are needed yet. */
-const APT_PACKAGES = {};
+/**
+ * command that proves the package is there -> Debian package name. The tests start their own InfluxDB
+ * 1.x (`influxd`) and VictoriaMetrics (the InfluxDB v2 write path) on loopback, and drive Debian's
+ * Chromium headless for the HTML report.
+ */
+const APT_PACKAGES = { influxd: 'influxdb', 'victoria-metrics': 'victoria-metrics', chromium: 'chromium' };
 
 function npmInstallIfStale() {
   const lock = join(root, 'package-lock.json');
