@@ -56,7 +56,11 @@ export class SiteEventScheduler {
   }
 
   #emit(entry: Entry, title: string, virtualTime: number): void {
-    this.#onEvent?.({ virtualTime: Math.round(virtualTime), kind: entry.eventKind, title: `${entry.record.kind}: ${title}` });
+    this.#onEvent?.({
+      virtualTime: Math.round(virtualTime),
+      kind: entry.eventKind,
+      title: `${entry.record.kind}: ${title}`,
+    });
   }
 
   /** Arms a timer per site-side event at its virtual time. */
