@@ -1,38 +1,30 @@
-// Site benchmark: how many requests per second the reference site answers, and how fast, per endpoint.
+// Site benchmark: how many requests per second the reference site answers, and how fast, per endpoint —
+// a thin wrapper of `patchstorm bench` (the same preparation and autocannon run as against any site).
 // The site runs as a child process (`patchstorm serve`) so the load generator (autocannon, in this
 // process) does not share its event loop. Usage:
 //   npm run bench:site -- [--duration 10] [--connections 32] [--only GetConfig]
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { METHODS } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import type { BenchFlags } from '../harness/bench/options.ts';
+import { type BenchReport, formatBenchTable } from '../harness/bench/report.ts';
+import { benchCli } from '../harness/cli/bench.ts';
 import { HttpClient } from '../harness/driver/http.ts';
-import {
-  type BenchRequest,
-  dpRangeRequest,
-  getConfigRequest,
-  type SiteUnderTest,
-  stateMessageRequest,
-  warmSyncUpdatesRequest,
-} from './site-requests.ts';
+import { MpClient } from '../harness/driver/mp-client.ts';
+import { generateCatalog } from '../site/catalog/generate.ts';
+
+interface SiteUnderTest {
+  urls: { supHttp: string; supHttps: string; mpHttp: string };
+  caFile: string;
+  siteCode: string;
+  catalogSeed: number;
+}
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CATALOG_SEED = 1;
-
-interface Figures {
-  name: string;
-  requestsPerSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  errors: number;
-  unexpectedStatus: number;
-  total: number;
-}
 
 async function startSiteProcess(): Promise<{ child: ChildProcess; site: SiteUnderTest }> {
   const child = spawn(
@@ -69,7 +61,6 @@ async function startSiteProcess(): Promise<{ child: ChildProcess; site: SiteUnde
         supHttp: line('sup-http'),
         supHttps: line('sup-https'),
         mpHttp: line('mp-http'),
-        dp: line('mp-http'),
       },
       caFile: line('ca-file'),
       siteCode: /reference site (\w+)/.exec(out)?.[1] ?? 'PS1',
@@ -78,89 +69,21 @@ async function startSiteProcess(): Promise<{ child: ChildProcess; site: SiteUnde
   };
 }
 
-/** autocannon builds raw request bytes but refuses methods outside http.METHODS. For CCM_POST we let it
- *  build a POST and prefix the request line with "CCM_" (the rest of the bytes are the same). */
-const KNOWN_METHODS = new Set(METHODS);
-type RequestIteratorInternals = {
-  requestIterator: { requestBuilder: (req: unknown, ctx: unknown) => Buffer | null; rebuildRequest(): void };
-};
-
-function sendCustomMethod(client: autocannon.Client, method: string): void {
-  const iterator = (client as unknown as RequestIteratorInternals).requestIterator;
-  const build = iterator.requestBuilder;
-  const buildPost = build.bind(iterator);
-  iterator.requestBuilder = (req, ctx) => {
-    const bytes = buildPost(req, ctx);
-    return bytes === null ? null : Buffer.concat([Buffer.from(method.slice(0, -'POST'.length)), bytes]);
-  };
-  iterator.rebuildRequest();
-}
-
-async function hammer(request: BenchRequest, seconds: number, caFile: string): Promise<Figures> {
-  let unexpectedStatus = 0;
-  const custom = !KNOWN_METHODS.has(request.method);
-  if (custom && !request.method.endsWith('POST'))
-    throw new Error(`cannot send ${request.method} with autocannon`);
-  const result = await autocannon({
-    url: request.url,
-    method: (custom ? 'POST' : request.method) as autocannon.Request['method'],
-    headers: request.headers,
-    body: request.body,
-    connections,
-    duration: seconds,
-    tlsOptions: { ca: [readFileSync(caFile)] },
-    setupClient: (client: autocannon.Client) => {
-      if (custom) sendCustomMethod(client, request.method);
-      client.on('response', (status: number) => {
-        if (status !== request.expectStatus) unexpectedStatus++;
-      });
-    },
-  } as autocannon.Options);
-  return {
-    name: request.name,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    errors: result.errors + result.timeouts,
-    unexpectedStatus,
-    total: result.requests.total,
-  };
-}
-
-function printTable(rows: Figures[]): void {
-  const header = [
-    'endpoint',
-    'req/s',
-    'p50 ms',
-    'p90 ms',
-    'p99 ms',
-    'max ms',
-    'errors',
-    'bad status',
-    'requests',
-  ];
-  const cells = rows.map((r) => [
-    r.name,
-    r.requestsPerSecond.toLocaleString('en-US'),
-    String(r.p50),
-    String(r.p90),
-    String(r.p99),
-    String(r.max),
-    String(r.errors),
-    String(r.unexpectedStatus),
-    r.total.toLocaleString('en-US'),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const fmt = (row: string[]): string =>
-    row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(
-    `site benchmark: ${connections} connections, ${duration} s per endpoint, site in a child process`,
-  );
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of cells) console.log(fmt(row));
+/** The reference site's DP file of at least 256 KB (its catalog is deterministic for its seed), by the MP's content location. */
+async function dpFileOf(site: SiteUnderTest, http: HttpClient): Promise<string> {
+  const catalog = generateCatalog({ seed: site.catalogSeed, now: Date.now() });
+  const file = catalog.updates.flatMap((u) => u.files).find((f) => f.size >= 256 * 1024);
+  if (file === undefined) throw new Error('the catalog has no file of 256 KB or more to range over');
+  const mp = new MpClient(http, {
+    mpUrl: site.urls.mpHttp,
+    siteCode: site.siteCode,
+    machine: { netbiosName: 'BENCH-DP-01', fqdn: 'bench-dp-01.patchstorm.test' },
+  });
+  await mp.register();
+  const location = await mp.contentLocation(file.contentId);
+  const base = location.records[0]?.url;
+  if (base === undefined) throw new Error(`the MP gave no content location for ${file.contentId}`);
+  return `${base.replace(/\/+$/, '')}/${file.fileName}`;
 }
 
 const { values: args } = parseArgs({
@@ -171,45 +94,75 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-if (!(duration > 0 && duration <= 600))
-  throw new Error(`--duration ${args.duration}: expected seconds from 1 to 600`);
-if (!(Number.isInteger(connections) && connections >= 1 && connections <= 10_000)) {
-  throw new Error(`--connections ${args.connections}: expected a whole number from 1 to 10000`);
+
+/** One row per endpoint: `patchstorm bench` flags against the started site. */
+function rows(site: SiteUnderTest, dpFile: () => Promise<string>): [string, () => Promise<BenchFlags>][] {
+  const sup = site.urls.supHttp;
+  const mp = site.urls.mpHttp;
+  return [
+    ['GetConfig', async () => ({ sup, op: ['GetConfig'] })],
+    ['GetConfigHttps', async () => ({ sup: site.urls.supHttps, op: ['GetConfig'] })],
+    ['SyncUpdates', async () => ({ sup, op: ['SyncUpdates-warm'] })],
+    ['SyncUpdatesCold', async () => ({ sup, op: ['SyncUpdates-cold'] })],
+    ['StateMessage', async () => ({ sup, mp, op: ['StatePost'], messages: '200' })],
+    ['StateMessageDelta', async () => ({ sup, mp, op: ['StatePost'], messages: '5' })],
+    ['DpRangeSmall', async () => ({ dpFile: await dpFile(), op: ['DpRange'], rangeBytes: '1024' })],
+    // At 64 KB a response the load generator's own body handling limits the figure (it uses most of a
+    // core), so this row measures bytes moved more than the site's cost per request.
+    ['DpRange', async () => ({ dpFile: await dpFile(), op: ['DpRange'], rangeBytes: String(64 * 1024) })],
+  ];
 }
+
+async function measure(
+  flags: BenchFlags,
+  seconds: string,
+  dir: string,
+  key: string,
+): Promise<BenchReport['results']> {
+  const json = join(dir, `${key}-${seconds}.json`);
+  const code = await benchCli(
+    { ...flags, ca: SITE_CA_FILE!, connections: args.connections, duration: `${seconds}s`, json },
+    () => {},
+  );
+  if (code !== 0) throw new Error(`patchstorm bench for ${key} exited ${code}`);
+  return (JSON.parse(readFileSync(json, 'utf8')) as BenchReport).results;
+}
+
+let SITE_CA_FILE: string | undefined;
 
 async function main(): Promise<void> {
   const { child, site } = await startSiteProcess();
+  SITE_CA_FILE = site.caFile;
   const http = new HttpClient({ caFile: site.caFile, timeoutMs: 30_000 });
+  const dir = mkdtempSync(join(tmpdir(), 'patchstorm-bench-site-'));
   try {
-    const preparers: [string, () => Promise<BenchRequest> | BenchRequest][] = [
-      ['GetConfig', () => getConfigRequest(site.urls.supHttp)],
-      ['GetConfigHttps', () => getConfigRequest(site.urls.supHttps, 'GetConfig (HTTPS)')],
-      ['SyncUpdates', () => warmSyncUpdatesRequest(site, http)],
-      ['StateMessage', () => stateMessageRequest(site, http, 200)],
-      ['StateMessageDelta', () => stateMessageRequest(site, http, 5)],
-      ['DpRangeSmall', () => dpRangeRequest(site, http, 1024)],
-      // At 64 KB a response the load generator's own body handling limits the figure (it uses most of a
-      // core), so this row measures bytes moved more than the site's cost per request.
-      ['DpRange', () => dpRangeRequest(site, http, 64 * 1024)],
-    ];
-    const unknown = (args.only ?? []).filter((k) => !preparers.some(([key]) => key === k));
+    let dpFile: Promise<string> | undefined;
+    const table = rows(site, () => {
+      dpFile ??= dpFileOf(site, http);
+      return dpFile;
+    });
+    const unknown = (args.only ?? []).filter((k) => !table.some(([key]) => key === k));
     if (unknown.length > 0) {
       throw new Error(
-        `--only ${unknown.join(', ')}: expected one of ${preparers.map(([key]) => key).join(', ')}`,
+        `--only ${unknown.join(', ')}: expected one of ${table.map(([key]) => key).join(', ')}`,
       );
     }
-    const figures: Figures[] = [];
-    for (const [key, prepare] of preparers) {
+    const results: BenchReport['results'] = [];
+    for (const [key, flagsOf] of table) {
       if (args.only !== undefined && !args.only.includes(key)) continue;
-      const request = await prepare();
-      await hammer(request, 1, site.caFile); // warm-up: JIT, connection pools, lazily built bodies
-      figures.push(await hammer(request, duration, site.caFile));
+      const flags = await flagsOf();
+      await measure(flags, '1', dir, key); // warm-up: JIT, connection pools, lazily built bodies
+      results.push(...(await measure(flags, args.duration, dir, key)));
     }
-    if (args.json) console.log(JSON.stringify(figures, null, 2));
-    else printTable(figures);
+    if (args.json) console.log(JSON.stringify(results, null, 2));
+    else {
+      console.log(
+        `site benchmark (patchstorm bench against the reference site in a child process): ${args.connections} connections, ${args.duration} s per endpoint`,
+      );
+      console.log(formatBenchTable(results));
+    }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     await http.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

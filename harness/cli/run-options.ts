@@ -60,7 +60,7 @@ export interface CheckedRunFlags {
   thresholds: Thresholds;
 }
 
-function integer(option: string, value: string, min: number, max: number, what: string): number {
+export function integer(option: string, value: string, min: number, max: number, what: string): number {
   const n = Number(value.replaceAll('_', ''));
   if (!/^\d[\d_]*$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new OptionError(option, value, `expected ${what}: a whole number from ${min} to ${max}`);
@@ -68,7 +68,7 @@ function integer(option: string, value: string, min: number, max: number, what: 
   return n;
 }
 
-function httpUrl(option: string, value: string): string {
+export function httpUrl(option: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -82,7 +82,7 @@ function httpUrl(option: string, value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-function readableFile(option: string, file: string): void {
+export function readableFile(option: string, file: string): void {
   try {
     accessSync(file, constants.R_OK);
     if (!statSync(file).isFile()) throw new Error('not a file');
