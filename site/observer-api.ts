@@ -18,6 +18,9 @@ export interface ObserverSources {
   backlog(): unknown;
   /** Compliance per update and overall, as the site's processed state messages say. */
   compliance(): unknown;
+  /** Per deployment: targeted clients by status from processed topic-300/301 messages
+   *  (site/statemsg/deployment-compliance.ts DeploymentCompliance[]). */
+  deploymentCompliance?(): unknown;
   /**
    * Records computers in the SUP's registration table as if each had run RegisterComputer (a SUSDB that
    * already knows a warm fleet). Absent on a site without a SUP front-end.
@@ -198,6 +201,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   { method: 'GET', path: '/api/deployments', handle: (s) => ok({ deployments: s.model.deployments.list() }) },
+  {
+    method: 'GET',
+    path: '/api/deployments/compliance',
+    handle: (s) =>
+      s.deploymentCompliance
+        ? ok(s.deploymentCompliance())
+        : { status: 501, body: { error: 'this site has no state-message processor to count deployments' } },
+  },
   {
     method: 'POST',
     path: '/api/deployments',

@@ -114,6 +114,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       inFlight: () => shell.inFlight.snapshot(),
       backlog: () => mp.backlog(),
       compliance: () => mp.compliance(),
+      deploymentCompliance: () => mp.deploymentCompliance(),
       registerComputers: (clients) => sup.registerComputers(clients),
       frontEndState: () => {
         const { backlog: _backlog, compliance: _compliance, ...mpState } = mp.snapshot();

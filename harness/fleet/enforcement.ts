@@ -129,13 +129,7 @@ export function startDownload(ctx: FleetContext, c: ClientState, now: number, ou
     becomeIdle(c);
     return;
   }
-  reportEnforcement(
-    c,
-    positions,
-    EnforcementState.Downloading,
-    AssignmentEnforcement.Downloading,
-    now,
-  );
+  reportEnforcement(c, positions, EnforcementState.Downloading, AssignmentEnforcement.Downloading, now);
   c.phase = Phase.Downloading;
   c.phaseAt = Infinity;
   c.set(Flag.DownloadInFlight);

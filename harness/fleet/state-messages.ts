@@ -6,11 +6,7 @@
 // update its 500 and 402, then 501. A client re-reports 300 only when it changes, and a 301 queued in
 // the same cycle is at least as recent, so the site can let the higher serial win.
 
-import {
-  CiEnforcementState,
-  TopicType,
-  UpdateSourceScanState,
-} from '../../protocol/mp/state-codes.ts';
+import { CiEnforcementState, TopicType, UpdateSourceScanState } from '../../protocol/mp/state-codes.ts';
 import {
   clearAssignmentQueued,
   complianceStateOf,
