@@ -134,7 +134,8 @@ export class DeploymentComplianceStore {
     return {
       id: deployment.id,
       name: deployment.name,
-      ...(deployment.deadline === undefined ? {} : { deadline: deployment.deadline }),
+      // Whole ms: the site clock runs fractional time, the figure is a timestamp.
+      ...(deployment.deadline === undefined ? {} : { deadline: Math.round(deployment.deadline) }),
       // A client whose message was loaded is known to the site; max() keeps the sum exact even if a
       // violation forgets clients.
       targeted: Math.max(targeted, known),

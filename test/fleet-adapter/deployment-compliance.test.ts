@@ -99,7 +99,9 @@ describe('deployment compliance from the site, end to end', () => {
     for (const { figure: f } of samples) {
       expect(f.id).toBe(assignmentId);
       expect(f.deadline).toBe(DEADLINE);
-      expect(f.required + f.downloaded + f.installed + f.failed + f.pendingRestart + f.unknown).toBe(f.targeted);
+      expect(f.required + f.downloaded + f.installed + f.failed + f.pendingRestart + f.unknown).toBe(
+        f.targeted,
+      );
     }
     expect(samples[0]!.figure).toMatchObject({ installed: 0, downloaded: 0, failed: 0 });
     // The site knows every client that reported, plus discovery's cold-scan client, which registered

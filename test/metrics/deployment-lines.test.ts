@@ -77,7 +77,11 @@ describe('summary.json deployments and the table lines', () => {
     agg.setDeployments([figure(9_040)], V0 + 2 * HOUR);
     const s = buildSummary(info, agg);
     expect(JSON.parse(JSON.stringify(s)).deployments).toEqual([
-      { ...figure(9_040), deadlinePassed: true, atDeadline: { ...figure(8_000), sampledAt: DEADLINE - 1_000 } },
+      {
+        ...figure(9_040),
+        deadlinePassed: true,
+        atDeadline: { ...figure(8_000), sampledAt: DEADLINE - 1_000 },
+      },
     ]);
     const lines = formatSummary(s).split('\n');
     const at = lines.findIndex((l) => l.startsWith('deployment '));

@@ -145,7 +145,7 @@ describe('GET /api/deployments/compliance', () => {
       {
         id: created.id,
         name: 'Patch Tuesday',
-        deadline: created.deadline,
+        deadline: Math.round(created.deadline),
         targeted: 0,
         required: 0,
         downloaded: 0,
