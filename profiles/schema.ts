@@ -99,6 +99,8 @@ const fleet = z.strictObject({
   maintenanceWindows: z.array(maintenanceWindow).default([]),
   /** Relative share of clients without a maintenance window. */
   noWindowWeight: z.number().min(0).default(1),
+  /** Share of installs that fail (topic 402 state 11, 301 state 6; retried at the next scan). */
+  installFailureRate: z.number().min(0).max(1).default(0),
 });
 
 const rules = z

@@ -18,11 +18,16 @@ export interface ObserverSources {
   backlog(): unknown;
   /** Compliance per update and overall, as the site's processed state messages say. */
   compliance(): unknown;
+  /** Per deployment: targeted clients by status from processed topic-300/301 messages
+   *  (site/statemsg/deployment-compliance.ts DeploymentCompliance[]). */
+  deploymentCompliance?(): unknown;
   /**
    * Records computers in the SUP's registration table as if each had run RegisterComputer (a SUSDB that
    * already knows a warm fleet). Absent on a site without a SUP front-end.
    */
   registerComputers?(clients: readonly RegisteredComputer[]): { added: number; total: number };
+  /** Makes clients known to the site's state system (the site database has known them for months). */
+  noteClients?(smsIds: readonly string[]): void;
   /** Front-end state worth showing with the request counters (registrations, cookies issued...). */
   frontEndState?(): Record<string, unknown>;
 }
@@ -31,6 +36,7 @@ export interface RegisteredComputer {
   clientId: string;
   dnsName: string;
   osBuild?: number;
+  smsId?: string;
 }
 
 export interface ApiAnswer {
@@ -132,6 +138,15 @@ const registrationsSchema = z.strictObject({
             'expected a DNS name such as "psw000042.contoso.test"',
           ),
         osBuild: z.number().int().min(0).max(1_000_000).optional(),
+        /** SMS client id ("GUID:..."): the site's database knows the client too, so it is targeted by
+         *  deployments and Unknown until its state messages are processed (M-BACKLOG). */
+        smsId: z
+          .string()
+          .regex(
+            /^GUID:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+            'expected "GUID:" and a GUID (the SMS client id)',
+          )
+          .optional(),
       }),
     )
     .min(1)
@@ -199,6 +214,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'GET', path: '/api/deployments', handle: (s) => ok({ deployments: s.model.deployments.list() }) },
   {
+    method: 'GET',
+    path: '/api/deployments/compliance',
+    handle: (s) =>
+      s.deploymentCompliance
+        ? ok(s.deploymentCompliance())
+        : { status: 501, body: { error: 'this site has no state-message processor to count deployments' } },
+  },
+  {
     method: 'POST',
     path: '/api/deployments',
     handle: (s, body) => {
@@ -230,6 +253,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
         };
       }
       const { added, total } = s.registerComputers(clients);
+      const smsIds = clients.flatMap((c) => (c.smsId === undefined ? [] : [c.smsId]));
+      if (smsIds.length > 0) s.noteClients?.(smsIds);
       return ok({ received: clients.length, added, registrations: total });
     },
   },

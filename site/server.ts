@@ -114,7 +114,11 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       inFlight: () => shell.inFlight.snapshot(),
       backlog: () => mp.backlog(),
       compliance: () => mp.compliance(),
+      deploymentCompliance: () => mp.deploymentCompliance(),
       registerComputers: (clients) => sup.registerComputers(clients),
+      noteClients: (smsIds) => {
+        for (const id of smsIds) mp.states.noteClient(id);
+      },
       frontEndState: () => {
         const { backlog: _backlog, compliance: _compliance, ...mpState } = mp.snapshot();
         return { sup: sup.snapshot(), mp: mpState };

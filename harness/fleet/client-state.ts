@@ -2,6 +2,7 @@
 // closures, no per-client copies of shared data: identities are derived on demand (identity.ts), the
 // cache is a prefix length of the shared machine table. Times are virtual epoch ms.
 
+import { NO_ASSIGNMENTS } from './assignment-state.ts';
 import { EMPTY_NIBBLES, ensureCapacity, queue402, queue500 } from './compliance.ts';
 import type { FleetCatalog } from './catalog-view.ts';
 import { effectiveScanScheduleMs, type FleetConfig } from './config.ts';
@@ -110,7 +111,7 @@ export class ClientState {
   phase: PhaseCode = Phase.Idle;
   phaseAt = Infinity;
   nextSerial = 1;
-  /** Messages queued (500 + 402 flags in compliance, plus 501s). */
+  /** Messages queued (500 + 402 flags in compliance, 300 + 301 flags in assignments, plus 501s). */
   queued = 0;
   queued501 = 0;
   /** Messages in the post in flight (to count losses). */
@@ -118,7 +119,11 @@ export class ClientState {
   /** Evaluated positions whose detection state is Required. */
   requiredCount = 0;
   last501State = 0;
+  /** Topic-402 state of deployed updates still Required (downloading, downloaded, failed...). */
+  last402State = 0;
   compliance: Uint8Array = EMPTY_NIBBLES;
+  /** Per deployment index: last 300/301 states and queued flags (assignment-state.ts). */
+  assignments: Uint8Array = NO_ASSIGNMENTS;
 
   constructor(
     readonly index: number,

@@ -100,6 +100,10 @@ export interface FleetConfig {
   /** Warm start: the catalog version clients already scanned, and how many SUPs they know. */
   initialCatalogVersion: number;
   initialSupCount: number;
+  /** Share of installs that fail (topic 402 state 11, 301 state 6); drawn from the client's own RNG, and
+   *  only when > 0, so schedules without failures stay what they were. The client retries at its next
+   *  scan that finds the deployment still required (deadline passed: at once). */
+  installFailureRate: number;
 }
 
 /** Timers that drive a periodic schedule: they must be > 0 or a client would wake in a tight loop
@@ -190,6 +194,7 @@ export function defineFleetConfig(input: FleetConfigInput): FleetConfig {
     noWindowWeight: input.noWindowWeight ?? 1,
     initialCatalogVersion: input.initialCatalogVersion ?? 1,
     initialSupCount: input.initialSupCount ?? 1,
+    installFailureRate: input.installFailureRate ?? 0,
   };
   validate(config);
   return config;
@@ -255,4 +260,5 @@ function validate(c: FleetConfig): void {
   ms('noWindowWeight', c.noWindowWeight, false);
   int('initialCatalogVersion', c.initialCatalogVersion, 0);
   int('initialSupCount', c.initialSupCount, 1);
+  fraction('installFailureRate', c.installFailureRate);
 }

@@ -71,7 +71,7 @@ function applyEvent(ctx: FleetContext, c: ClientState, e: FleetEvent, now: numbe
       if (c.has(Flag.UpdatesEnabled)) requestScan(c, now, 'forced', true);
       return;
     case 'user-install':
-      userInstall(ctx, c, e.deployment, out);
+      userInstall(ctx, c, e.deployment, now, out);
       return;
   }
 }
@@ -161,7 +161,7 @@ function runPhaseAndScans(ctx: FleetContext, c: ClientState, now: number, out: F
     acted = true;
     switch (c.phase) {
       case Phase.DownloadRetry:
-        startDownload(ctx, c, out);
+        startDownload(ctx, c, now, out);
         break;
       case Phase.WaitingDeadline:
         deadlineReached(ctx, c, now);

@@ -65,10 +65,11 @@ export interface ScanAction {
 export interface StateMessageBatch {
   firstSerial: number;
   count: number;
-  /** 500, 501, 402 (M-TOPIC). */
+  /** 300, 301, 402, 500, 501 (M-TOPIC). */
   topicType: Uint16Array;
   stateId: Uint8Array;
-  /** Global update index for 500/402 topics; -1 for the update source (501). */
+  /** What the topic names: global update index for 500/402, FleetCatalog deployment index for 300/301
+   *  (the engine maps it to the assignment id), -1 for the update source (501). */
   update: Int32Array;
   /** Virtual time the state arose. */
   time: Float64Array;

@@ -2,7 +2,9 @@
 // (a) the current interval, drained once per tick for the live sinks, and (b) run totals for the
 // summary. Memory is bounded by the number of operations, never by run length: histograms are merged,
 // not appended.
+import type { DeploymentCompliance } from '../../site/statemsg/deployment-compliance.ts';
 import type { MetricsDelta } from './delta.ts';
+import { type DeploymentOutcome, DeploymentSamples } from './deployment-samples.ts';
 import { decodeHistogram, type Histogram, newHistogram, percentileMs } from './histogram.ts';
 import { operationOrder } from './schema.ts';
 
@@ -41,22 +43,11 @@ export interface OperationInterval {
 }
 
 /**
- * ConfigMgr's own per-deployment figure (topics 300/301/402 as the site processed them): clients in
- * each enforcement state. Filled from the reference site's observer when one is given.
+ * ConfigMgr's own per-deployment figure (topics 300/301 as the site processed them): clients in each
+ * enforcement state. The observer answers it (`GET /api/deployments/compliance`); its one home is the
+ * site's state system, whose answer this is.
  */
-export interface DeploymentCompliance {
-  id: string;
-  name: string;
-  /** Virtual epoch ms of the deadline, when the deployment has one. */
-  deadline?: number;
-  targeted: number;
-  required: number;
-  downloaded: number;
-  installed: number;
-  failed: number;
-  pendingRestart: number;
-  unknown: number;
-}
+export type { DeploymentCompliance };
 
 /** One tick's view for live sinks. */
 export interface IntervalStats {
@@ -161,7 +152,7 @@ export class MetricsAggregator {
   #backlogMaxDepth = 0;
   #backlogMaxAgeMs = 0;
   #backlogSamples = 0;
-  #deployments: DeploymentCompliance[] | undefined;
+  readonly #deployments = new DeploymentSamples();
 
   constructor(startWall: number, startVirtual: number) {
     this.#lastTickWall = startWall;
@@ -199,9 +190,13 @@ export class MetricsAggregator {
     this.#backlogMaxAgeMs = Math.max(this.#backlogMaxAgeMs, sample.oldestAgeMs);
   }
 
-  /** The site's latest per-deployment compliance (replaces the previous sample). */
-  setDeployments(deployments: DeploymentCompliance[]): void {
-    this.#deployments = deployments;
+  /**
+   * The site's latest per-deployment compliance (replaces the previous sample), sampled at virtual time
+   * `at` (default: the latest virtual time the workers reported). The last sample at or before each
+   * deployment's deadline is kept for the summary's "installed by the deadline".
+   */
+  setDeployments(deployments: DeploymentCompliance[], at = this.#lastVirtual): void {
+    this.#deployments.record(deployments, at);
   }
 
   /** Drains the current interval. */
@@ -259,7 +254,7 @@ export class MetricsAggregator {
       operations,
       ...g,
       ...(this.#backlog ? { backlog: this.#backlog } : {}),
-      ...(this.#deployments ? { deployments: this.#deployments } : {}),
+      ...(this.#deployments.latest ? { deployments: this.#deployments.latest } : {}),
     };
     this.#interval.reset();
     return stats;
@@ -289,7 +284,8 @@ export class MetricsAggregator {
     lostDeltas: number;
     lastVirtualTime: number;
     backlog?: { samples: number; maxDepth: number; maxOldestAgeMs: number; last: BacklogSample };
-    deployments?: DeploymentCompliance[];
+    /** Final figures per deployment, each with its sample at the deadline. */
+    deployments?: DeploymentOutcome[];
   } {
     return {
       operations: this.#total.ops,
@@ -308,7 +304,7 @@ export class MetricsAggregator {
             },
           }
         : {}),
-      ...(this.#deployments ? { deployments: this.#deployments } : {}),
+      ...(this.#deployments.latest ? { deployments: this.#deployments.outcomes() } : {}),
     };
   }
 }

@@ -6,6 +6,11 @@ import { formatCount } from './format.ts';
 
 const ACTIVITY_PREFIX = 'fleet.activity.';
 
+/** What the fleet-wide figure means (it is not a deployment's compliance: see the deployment lines). */
+export const CATALOG_COMPLIANCE_LEGEND =
+  '  (whole catalog: compliant = no update of the whole catalog Required: a client missing any catalog ' +
+  'update, deployed or not, counts as non-compliant; unknown = not scanned yet)';
+
 /** The fleet lines for the summary table, or [] when the run's behaviour is not the fleet model. */
 export function formatFleetLines(gauges: Readonly<Record<string, number>>): string[] {
   const activities = Object.entries(gauges)
@@ -20,9 +25,10 @@ export function formatFleetLines(gauges: Readonly<Record<string, number>>): stri
       (activities.length === 0
         ? 'none active'
         : activities.map(([a, n]) => `${a} ${formatCount(n)}`).join(', ')) +
-      `; compliant ${g('compliant')}, non-compliant ${g('nonCompliant')}, unknown ${g('unknown')}; ` +
+      `; whole catalog: compliant ${g('compliant')}, non-compliant ${g('nonCompliant')}, unknown ${g('unknown')}; ` +
       `${g('queuedStateMessages')} state messages queued`,
     `  scans in the run: ${g('scansOnline')} online / ${g('scansOffline')} offline, ` +
       `${g('scansForced')} forced / ${g('scansUnforced')} unforced`,
+    CATALOG_COMPLIANCE_LEGEND,
   ];
 }

@@ -68,3 +68,8 @@ export function padTable(rows: string[][], rightAligned: ReadonlySet<number>): s
     )
     .join('\n');
 }
+
+/** A count with thousands separators ("9,040"), where the exact figure matters (deployment lines). */
+export function formatExact(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

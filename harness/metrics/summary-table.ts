@@ -1,5 +1,6 @@
 // The final summary as text: per-operation table, errors by kind, generator health, the fleet's state
 // and scans, backlog and thresholds, ending with the outcome and exit code in plain words.
+import { formatDeploymentLines } from './deployment-lines.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { formatFleetLines } from './fleet-line.ts';
 import {
@@ -65,6 +66,7 @@ export function formatSummary(s: RunSummary): string {
     `  ${g.verdict}`,
   );
   out.push(...formatFleetLines(s.fleet.gauges));
+  out.push(...formatDeploymentLines(s.deployments, Date.parse(s.virtualStart)));
   if (s.backlog) {
     out.push(
       `site backlog: max depth ${formatCount(s.backlog.maxDepth)}, oldest message ${formatDuration(s.backlog.maxOldestAgeMs)}, ` +

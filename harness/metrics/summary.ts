@@ -2,6 +2,7 @@
 // Builds the figures from the aggregator's totals, judges whether the generator kept up, and
 // evaluates the thresholds.
 import type { MetricsAggregator } from './aggregator.ts';
+import type { DeploymentOutcome } from './deployment-samples.ts';
 import { EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD_BREACHED } from './exit-codes.ts';
 import { type Histogram, percentileMs } from './histogram.ts';
 import type { OutputReport } from './outputs/output.ts';
@@ -83,6 +84,8 @@ export interface RunSummary extends Omit<RunInfo, 'startedAt' | 'endedAt' | 'vir
   };
   backlog?: { samples: number; maxDepth: number; maxOldestAgeMs: number; lastDepth: number };
   fleet: { activeClients: number; scheduledClients: number; gauges: Record<string, number> };
+  /** Per deployment, the site's final 300/301 figure and its sample at the deadline (observer runs). */
+  deployments?: DeploymentOutcome[];
   thresholds: ThresholdResult[];
   exitCode: number;
   /** What each output did (files written, points sent or dropped, failures); added at the end. */
@@ -178,6 +181,7 @@ export function buildSummary(
         }
       : {}),
     fleet: { activeClients: g.activeClients, scheduledClients: g.scheduledClients, gauges: g.gauges },
+    ...(t.deployments ? { deployments: t.deployments } : {}),
     thresholds: thresholdResults,
     exitCode: exitCodeFor(info.end, thresholdResults),
   };

@@ -39,6 +39,7 @@ export function fleetBehaviourOptions(r: {
         durationMs: w.duration,
       })),
       noWindowWeight: profile.fleet.noWindowWeight,
+      installFailureRate: profile.fleet.installFailureRate,
       // Warm clients already scanned the catalog the site serves now.
       initialCatalogVersion: r.knowledge.catalogVersion,
       initialSupCount: r.targets.sups.length,

@@ -2,7 +2,8 @@
 // site's SUPs must know it too or every client's first online scan answers RegistrationRequired (twice
 // the SUP work, and errors a real site would not show). At the start of a warm run against the embedded
 // site, each SUP node gets the fleet's computers through POST /api/registrations, with the SusClientId
-// and dnsName the fleet itself will send (the fleet's identity function, seed + global client index).
+// and dnsName the fleet itself will send (the fleet's identity function, seed + global client index),
+// and the SMS client id its state messages carry, so the site's state system knows the fleet as well.
 // Fresh fleets (and rollouts) register for real; external targets are never touched.
 import type { Profile } from '../../profiles/index.ts';
 import { clientIdentity } from '../fleet/identity.ts';
@@ -21,11 +22,12 @@ export function fleetComputers(
   seed: number,
   from: number,
   to: number,
-): { clientId: string; dnsName: string }[] {
-  const out: { clientId: string; dnsName: string }[] = [];
+): { clientId: string; dnsName: string; smsId: string }[] {
+  const out: { clientId: string; dnsName: string; smsId: string }[] = [];
   for (let i = from; i < to; i++) {
     const id = clientIdentity(seed, i);
-    out.push({ clientId: id.susClientId, dnsName: id.dnsName });
+    // smsId: the site database knows the client too (targeted by deployments, Unknown until it reports).
+    out.push({ clientId: id.susClientId, dnsName: id.dnsName, smsId: id.smsGuid });
   }
   return out;
 }

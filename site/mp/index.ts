@@ -6,6 +6,7 @@ import type { SiteModel } from '../model.ts';
 import {
   type BacklogSnapshot,
   type ComplianceSnapshot,
+  type DeploymentCompliance,
   type ProcessorOptions,
   StateSystem,
 } from '../statemsg/index.ts';
@@ -18,7 +19,12 @@ import { type MpOperation, mpOperationOf } from './operations.ts';
 import { PolicyCatalog } from './policies.ts';
 import { RegistrationTable } from './registrations.ts';
 
-export type { BacklogSnapshot, ComplianceSnapshot, ProcessorOptions } from '../statemsg/index.ts';
+export type {
+  BacklogSnapshot,
+  ComplianceSnapshot,
+  DeploymentCompliance,
+  ProcessorOptions,
+} from '../statemsg/index.ts';
 export type { SupUrls } from './locations.ts';
 export type { MpOperation } from './operations.ts';
 
@@ -46,6 +52,8 @@ export interface MpFrontEnd extends FrontEndHandler {
   /** The state-message backlog alone (cheap: no per-update walk). */
   backlog(): BacklogSnapshot;
   compliance(): ComplianceSnapshot;
+  /** Per-deployment compliance from processed topic-300/301 messages. */
+  deploymentCompliance(): DeploymentCompliance[];
   /** Stops the processor's timer (the inbox keeps its content). */
   stop(): void;
 }
@@ -125,6 +133,7 @@ export function createMpFrontEnd(
     }),
     backlog: () => states.backlog(),
     compliance: () => states.complianceSnapshot(),
+    deploymentCompliance: () => states.deploymentCompliance(),
     stop: () => states.stop(),
   };
 }

@@ -1,5 +1,11 @@
 // The reference site's state system: inbox, rate-limited processor, serial tracking, compliance.
 export { ComplianceStore } from './compliance.ts';
+export {
+  type DeploymentCompliance,
+  DeploymentComplianceStore,
+  type DeploymentStatus,
+  statusOf,
+} from './deployment-compliance.ts';
 export { StateMessageInbox } from './inbox.ts';
 export {
   type BackPressureOptions,

@@ -5,10 +5,16 @@
 import type { SiteClock } from '../clock.ts';
 import type { ViolationName } from '../model.ts';
 import type { ComplianceStore } from './compliance.ts';
+import type { DeploymentComplianceStore } from './deployment-compliance.ts';
 import type { StateMessageInbox } from './inbox.ts';
 import { SiteRateWindow } from './rate-window.ts';
 import type { SerialTracker } from './serials.ts';
-import { type InboundMessage, TOPIC_UPDATE_DETECTION } from './types.ts';
+import {
+  type InboundMessage,
+  TOPIC_ASSIGNMENT_COMPLIANCE,
+  TOPIC_ASSIGNMENT_ENFORCEMENT,
+  TOPIC_UPDATE_DETECTION,
+} from './types.ts';
 
 export interface ProcessorOptions {
   /** StateSys "Loader Threads" (real default 4; support suggests 16 during a backlog). */
@@ -99,6 +105,8 @@ export interface ProcessorParts {
   inbox: StateMessageInbox;
   serials: SerialTracker;
   compliance: ComplianceStore;
+  /** Per-deployment status from topics 300/301. */
+  deployments: DeploymentComplianceStore;
 }
 
 export class StateMessageProcessor {
@@ -187,6 +195,9 @@ export class StateMessageProcessor {
     }
     if (verdict === 'late') this.#lateFills += 1;
     if (isDetection) compliance.apply(clientId, m.topicId, m.stateId, m.serialNumber);
+    else if (m.topicType === TOPIC_ASSIGNMENT_COMPLIANCE || m.topicType === TOPIC_ASSIGNMENT_ENFORCEMENT) {
+      this.#parts.deployments.apply(clientId, m.topicType, m.topicId, m.stateId, m.serialNumber);
+    }
   }
 
   get processed(): number {

@@ -3,6 +3,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { SiteModel } from '../model.ts';
 import { ComplianceStore } from './compliance.ts';
+import { type DeploymentCompliance, DeploymentComplianceStore } from './deployment-compliance.ts';
 import { StateMessageInbox } from './inbox.ts';
 import { type ProcessorOptions, StateMessageProcessor } from './processor.ts';
 import { SerialTracker } from './serials.ts';
@@ -61,6 +62,7 @@ export class StateSystem {
   readonly inbox = new StateMessageInbox();
   readonly serials = new SerialTracker();
   readonly compliance = new ComplianceStore();
+  readonly deployments = new DeploymentComplianceStore();
   readonly processor: StateMessageProcessor;
   readonly #model: SiteModel;
   #rejected = 0;
@@ -75,6 +77,7 @@ export class StateSystem {
         inbox: this.inbox,
         serials: this.serials,
         compliance: this.compliance,
+        deployments: this.deployments,
       },
       options,
     );
@@ -159,6 +162,16 @@ export class StateSystem {
     for (const u of reportableUpdates(this.#model.catalog)) add(u);
     for (const u of this.compliance.reportedUpdateIds()) add(u);
     return { knownClients: this.compliance.knownClients, overall, perUpdate };
+  }
+
+  /**
+   * Per deployment, the clients the site knows (targeted: the reference site deploys to All Systems) by
+   * the status their latest processed 300/301 message says; Unknown without one (M-BACKLOG).
+   */
+  deploymentCompliance(): DeploymentCompliance[] {
+    this.processor.step();
+    const targeted = this.compliance.knownClients;
+    return this.#model.deployments.list().map((d) => this.deployments.figure(d, targeted));
   }
 
   stop(): void {

@@ -1,9 +1,13 @@
 // The site-side view of a state message: only what the state system needs to track serials and
 // compliance. The MP converts each parsed protocol report (protocol/mp StateMessageReport) into this
 // shape when it accepts the post, so the inbox never holds XML or protocol objects.
+import { TopicType } from '../../protocol/mp/state-codes.ts';
 
 /** Topic type 500: per-update detection state (TopicID = update GUID). */
-export const TOPIC_UPDATE_DETECTION = 500;
+export const TOPIC_UPDATE_DETECTION = TopicType.SumUpdateDetection;
+/** Topic types 300/301: deployment (assignment) compliance and enforcement (TopicID = assignment id). */
+export const TOPIC_ASSIGNMENT_COMPLIANCE = TopicType.SumAssignmentCompliance;
+export const TOPIC_ASSIGNMENT_ENFORCEMENT = TopicType.SumAssignmentEnforcement;
 
 /** State ids of topic 500 (behaviour.md M-TOPIC). */
 export const DETECTION_STATES = { notRequired: 1, required: 2, installed: 3 } as const;
@@ -15,7 +19,7 @@ export interface InboundMessage {
   /** Client-side time of the message, epoch ms. */
   messageTime: number;
   topicType: number;
-  /** For topic 500 the update GUID (compared case-insensitively). */
+  /** For topic 500 the update GUID, for 300/301 the assignment id (compared case-insensitively). */
   topicId: string;
   stateId: number;
 }

@@ -63,9 +63,10 @@ describe('fleet lines of the summary', () => {
     expect(at).toBeGreaterThan(0);
     expect(lines[at]).toBe(
       'fleet: 1641 clients at the end: idle 1500, scanning 120, downloading 21; ' +
-        'compliant 900, non-compliant 600, unknown 141; 33 state messages queued',
+        'whole catalog: compliant 900, non-compliant 600, unknown 141; 33 state messages queued',
     );
     expect(lines[at + 1]).toBe('  scans in the run: 1800 online / 4500 offline, 90 forced / 6210 unforced');
+    expect(lines[at + 2]).toMatch(/compliant = no update of the whole catalog Required.*deployed or not/);
   });
 
   it('prints no fleet line for a behaviour without fleet gauges', () => {

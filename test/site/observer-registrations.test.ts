@@ -23,6 +23,7 @@ describe('observer POST /api/registrations', () => {
   let observer: RunningObserver;
   let noSup: RunningObserver;
   let sup: SupFrontEnd;
+  const noted: string[] = [];
 
   beforeAll(async () => {
     const model: SiteModel = {
@@ -43,6 +44,7 @@ describe('observer POST /api/registrations', () => {
     observer = await startObserver(0, {
       ...sources,
       registerComputers: (clients) => sup.registerComputers(clients),
+      noteClients: (ids) => noted.push(...ids),
       frontEndState: () => ({ sup: sup.snapshot() }),
     });
     noSup = await startObserver(0, sources);
@@ -66,6 +68,7 @@ describe('observer POST /api/registrations', () => {
     expect(clients[3]).toEqual({
       clientId: clientIdentity(7, 3).susClientId,
       dnsName: clientIdentity(7, 3).dnsName,
+      smsId: clientIdentity(7, 3).smsGuid,
     });
     const first = await post({ clients });
     expect(first.status).toBe(200);
@@ -74,6 +77,8 @@ describe('observer POST /api/registrations', () => {
     const again = await post({ clients: clients.map((c) => ({ ...c, clientId: c.clientId.toUpperCase() })) });
     expect(again.json).toEqual({ received: 25, added: 0, registrations: 25 });
     expect(sup.snapshot().registrations).toBe(25);
+    // The SMS client ids reach the site's state system (targeted by deployments, Unknown until reported).
+    expect(noted.slice(0, 25)).toEqual(clients.map((c) => c.smsId));
   });
 
   it('takes a full batch of 10,000 in one call', async () => {
@@ -93,6 +98,10 @@ describe('observer POST /api/registrations', () => {
     [
       { clients: [{ clientId: clientIdentity(1, 1).susClientId, dnsName: 'a.test', extra: 1 }] },
       'clients[0]: unknown field(s) "extra"',
+    ],
+    [
+      { clients: [{ clientId: clientIdentity(1, 1).susClientId, dnsName: 'a.test', smsId: 'GUID:nope' }] },
+      'clients[0].smsId: got "GUID:nope"',
     ],
     [{ clients: fleetComputers(9, 0, MAX_REGISTRATIONS_PER_CALL + 1) }, 'clients: '],
   ])('refuses %# with 400 naming the field and the value', async (body, message) => {

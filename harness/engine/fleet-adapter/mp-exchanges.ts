@@ -7,6 +7,7 @@ import {
   parseWsusLocationReply,
   type StateMessage,
   TopicIdType,
+  TopicType,
 } from '../../../protocol/mp/index.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import { type AdapterContext, contentType, type Exchange, type ExchangeStep } from './exchange.ts';
@@ -122,19 +123,14 @@ export class StatePostExchange implements Exchange {
     const { ctx, batch } = this;
     const id = ctx.fleet.identity(this.client);
     const smsId = smsIdOf(ctx, this.client);
-    const { updates } = ctx.knowledge;
-    const sourceId = ctx.policy.updateSourceId ?? '';
     const messages: StateMessage[] = new Array(batch.count);
     for (let i = 0; i < batch.count; i++) {
-      const g = batch.update[i]!;
       const topicType = batch.topicType[i]!;
       messages[i] = {
         serialNumber: batch.firstSerial + i,
         messageTime: batch.time[i]!,
-        // 500/402 name the update by GUID; 501 names the update source.
-        topicId: g < 0 ? sourceId : (updates[g]?.updateId ?? ''),
+        ...topicOf(ctx, topicType, batch.update[i]!),
         topicType,
-        topicIdType: g < 0 ? 0 : TopicIdType.UpdateUniqueId,
         stateId: batch.stateId[i]!,
         params: [],
       };
@@ -163,6 +159,19 @@ export class StatePostExchange implements Exchange {
     this.ctx.stats.statePostRetries++;
     return this.#send();
   }
+}
+
+/** 500/402 name the update by GUID; 300/301 the deployment by assignment id; 501 the update source. */
+function topicOf(
+  ctx: AdapterContext,
+  topicType: number,
+  ref: number,
+): Pick<StateMessage, 'topicId' | 'topicIdType'> {
+  if (topicType === TopicType.SumAssignmentCompliance || topicType === TopicType.SumAssignmentEnforcement) {
+    return { topicId: ctx.policy.assignmentIdOf(ref), topicIdType: TopicIdType.CiAssignmentId };
+  }
+  if (ref < 0) return { topicId: ctx.policy.updateSourceId ?? '', topicIdType: 0 };
+  return { topicId: ctx.knowledge.updates[ref]?.updateId ?? '', topicIdType: TopicIdType.UpdateUniqueId };
 }
 
 /** The SMSID the MP gave this client, or (registered before the run) its fleet identity's SMS GUID. */

@@ -10,6 +10,8 @@ export class PolicyState {
   readonly #bodies = new Map<string, PolicyBody>();
   /** Deployment (assignment) policy id -> FleetCatalog deployment index. */
   readonly #deployments = new Map<string, number>();
+  /** FleetCatalog deployment index -> assignment id (the TopicID of topics 300/301). */
+  readonly #assignmentIds: string[] = [];
   /** UpdateSource id from policy, or from discovery until a client fetched the policy. */
   updateSourceId: string | undefined;
 
@@ -23,6 +25,11 @@ export class PolicyState {
 
   deploymentIndex(a: PolicyAssignment): number | undefined {
     return this.#deployments.get(a.policyId.toLowerCase());
+  }
+
+  /** The assignment id of FleetCatalog deployment `index` ('' when this shard never saw it). */
+  assignmentIdOf(index: number): string {
+    return this.#assignmentIds[index] ?? '';
   }
 
   /** Records a body the first time this shard reads it; deployments are added to the fleet catalog. */
@@ -42,6 +49,7 @@ export class PolicyState {
       updates: p.updateIds.map((guid) => knowledge.referenceGuid(guid)),
     });
     this.#deployments.set(id, index);
+    this.#assignmentIds[index] = p.assignmentId;
   }
 }
 
