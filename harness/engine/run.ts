@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { type IntervalStats, MetricsAggregator } from '../metrics/aggregator.ts';
 import { fetchBacklog } from '../metrics/backlog-probe.ts';
+import { fetchDeploymentCompliance } from '../metrics/deployment-probe.ts';
 import type { RunEvent, RunMeta, RunOutput } from '../metrics/outputs/output.ts';
 import { OutputSet } from '../metrics/outputs/output-set.ts';
 import { jsonOutput } from '../metrics/outputs/json.ts';
@@ -181,11 +182,9 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
       emit(aggregator.takeInterval(clock.wallNow(), Math.min(clock.now(), virtualEnd)));
       if (options.observerUrl && !probing) {
         probing = true;
-        fetchBacklog(options.observerUrl)
-          .then((b) => b && aggregator.addBacklog(b))
-          .finally(() => {
-            probing = false;
-          });
+        probeSite(options.observerUrl, aggregator).finally(() => {
+          probing = false;
+        });
       }
     }, intervalMs);
 
@@ -196,10 +195,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     } finally {
       clearInterval(tick);
     }
-    if (options.observerUrl) {
-      const b = await fetchBacklog(options.observerUrl);
-      if (b) aggregator.addBacklog(b);
-    }
+    if (options.observerUrl) await probeSite(options.observerUrl, aggregator);
     // The last interval (the drain included) reaches every output, not only the progress line.
     emit(aggregator.takeInterval(clock.wallNow(), Math.min(clock.now(), virtualEnd)));
     return await finishRun({
@@ -216,6 +212,16 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   } finally {
     releaseSignals();
   }
+}
+
+/** The site's own figures from its observer: the state-message backlog and per-deployment compliance. */
+async function probeSite(observerUrl: string, aggregator: MetricsAggregator): Promise<void> {
+  const [backlog, deployments] = await Promise.all([
+    fetchBacklog(observerUrl),
+    fetchDeploymentCompliance(observerUrl),
+  ]);
+  if (backlog) aggregator.addBacklog(backlog);
+  if (deployments) aggregator.setDeployments(deployments);
 }
 
 async function finishRun(r: {
