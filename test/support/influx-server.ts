@@ -50,11 +50,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`${child.spawnfile} exited (${child.exitCode ?? child.signalCode}) before ready:\n${output()}`);
+      throw new Error(
+        `${child.spawnfile} exited (${child.exitCode ?? child.signalCode}) before ready:\n${output()}`,
+      );
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (res.status < 300) return;
@@ -161,7 +168,9 @@ export async function influxQuery(
   url: string,
   db: string,
   q: string,
-): Promise<{ series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }> {
+): Promise<{
+  series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[];
+}> {
   const res = await fetch(`${url}/query?db=${encodeURIComponent(db)}&epoch=ms&q=${encodeURIComponent(q)}`);
   const body = (await res.json()) as { results?: { error?: string; series?: unknown[] }[]; error?: string };
   if (res.status !== 200 || body.error) throw new Error(`query ${q}: HTTP ${res.status} ${body.error ?? ''}`);

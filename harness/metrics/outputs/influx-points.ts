@@ -40,7 +40,8 @@ export function intervalPoints(s: IntervalStats): Point[] {
         .timestamp(t),
     );
     for (const [kind, n] of Object.entries(op.errorsByKind)) {
-      if (n > 0) out.push(new Point(M.errors).tag('op', op.name).tag('kind', kind).intField('count', n).timestamp(t));
+      if (n > 0)
+        out.push(new Point(M.errors).tag('op', op.name).tag('kind', kind).intField('count', n).timestamp(t));
     }
   }
   out.push(
@@ -81,13 +82,14 @@ export function intervalPoints(s: IntervalStats): Point[] {
       .intField('depth', s.backlog.depth)
       .floatField('oldest_age_ms', s.backlog.oldestAgeMs)
       .timestamp(t);
-    if (s.backlog.processedPerMinute !== undefined) b.floatField('processed_per_minute', s.backlog.processedPerMinute);
+    if (s.backlog.processedPerMinute !== undefined)
+      b.floatField('processed_per_minute', s.backlog.processedPerMinute);
     out.push(b);
   }
   for (const d of s.deployments ?? []) {
     const p = new Point(M.deployment)
       .tag('deployment', d.id)
-      .stringField('name', d.name)
+      .stringField('deployment_name', d.name)
       .intField('targeted', d.targeted)
       .intField('required', d.required)
       .intField('downloaded', d.downloaded)
@@ -108,7 +110,10 @@ export function eventPoint(e: RunEvent): Point {
   const p = new Point(M.events)
     .tag('kind', e.kind)
     .stringField('title', e.title)
-    .stringField('text', tags.length > 0 ? `${e.title} (${tags.map(([k, v]) => `${k}=${v}`).join(', ')})` : e.title)
+    .stringField(
+      'text',
+      tags.length > 0 ? `${e.title} (${tags.map(([k, v]) => `${k}=${v}`).join(', ')})` : e.title,
+    )
     .stringField('tags', [e.kind, ...tags.map(([k, v]) => `${k}:${v}`)].join(','))
     .timestamp(Math.round(e.virtualTime));
   const deployment = e.tags?.deployment;

@@ -112,7 +112,7 @@ export const BACKLOG_FIELDS = ['depth', 'oldest_age_ms', 'processed_per_minute']
 
 /** patchstorm_deployment fields: clients per enforcement state, plus the share installed. */
 export const DEPLOYMENT_FIELDS = [
-  'name',
+  'deployment_name',
   'targeted',
   'required',
   'downloaded',

@@ -29,7 +29,10 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-export function parseInfluxUrl(arg: string | undefined, env: Readonly<Record<string, string | undefined>>): InfluxTarget {
+export function parseInfluxUrl(
+  arg: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): InfluxTarget {
   const bad = (why: string): never => {
     throw new OutputError(
       `--out influxdb=${arg === undefined ? '' : maskUrl(arg)}: ${why}; expected ${VALID_FORMS}`,
@@ -42,18 +45,23 @@ export function parseInfluxUrl(arg: string | undefined, env: Readonly<Record<str
   } catch {
     return bad('not a URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`protocol ${url.protocol} is not http: or https:`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return bad(`protocol ${url.protocol} is not http: or https:`);
   if (url.hash) return bad('a #fragment is not allowed');
   const baseUrl = `${url.protocol}//${url.host}`;
-  const masked = maskUrl(`${url.protocol}//${url.username || url.password ? 'x@' : ''}${url.host}${url.pathname}${url.search}`);
+  const masked = maskUrl(
+    `${url.protocol}//${url.username || url.password ? 'x@' : ''}${url.host}${url.pathname}${url.search}`,
+  );
   const path = url.pathname.replace(/^\/+|\/+$/g, '');
   const params = [...url.searchParams.keys()];
 
   if (path !== '') {
-    if (path.includes('/')) return bad(`the path /${path} has more than one segment (the 1.x form is /DBNAME)`);
+    if (path.includes('/'))
+      return bad(`the path /${path} has more than one segment (the 1.x form is /DBNAME)`);
     const db = decodeURIComponent(path);
     if (!NAME.test(db)) return bad(`database name "${db}" may only hold letters, digits, _ . and -`);
-    if (params.length > 0) return bad(`the 1.x form /DBNAME takes no query parameters (got ${params.join(', ')})`);
+    if (params.length > 0)
+      return bad(`the 1.x form /DBNAME takes no query parameters (got ${params.join(', ')})`);
     return {
       generation: 1,
       baseUrl,
@@ -71,7 +79,8 @@ export function parseInfluxUrl(arg: string | undefined, env: Readonly<Record<str
   if (unknown.length > 0) return bad(`unknown query parameter ${unknown.join(', ')} (only org and bucket)`);
   if (!org) return bad('org= is missing or empty');
   if (!bucket) return bad('bucket= is missing or empty');
-  if (url.username || url.password) return bad(`credentials in the URL are for the 1.x form; for 2.x/3.x set ${TOKEN_ENV}`);
+  if (url.username || url.password)
+    return bad(`credentials in the URL are for the 1.x form; for 2.x/3.x set ${TOKEN_ENV}`);
   const token = env[TOKEN_ENV];
   return { generation: 2, baseUrl, org, bucket, ...(token ? { token } : {}), masked };
 }

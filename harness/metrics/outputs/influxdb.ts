@@ -19,7 +19,14 @@ import {
 import type { IntervalStats } from '../aggregator.ts';
 import { eventPoint, intervalPoints, runPoint } from './influx-points.ts';
 import { type InfluxTarget, maskSecrets, maskUrl, parseInfluxUrl } from './influx-url.ts';
-import { type OutputReport, OutputError, type RunEvent, type RunMeta, type RunOutput } from './output.ts';
+import {
+  type OutputReport,
+  OutputError,
+  type RunEvent,
+  type RunFinal,
+  type RunMeta,
+  type RunOutput,
+} from './output.ts';
 import type { OutputContext, OutputFactory } from './registry.ts';
 
 export interface InfluxOutputOptions {
@@ -135,7 +142,11 @@ export class InfluxOutput implements RunOutput {
   #lostInClient = 0;
   #lastError: string | undefined;
 
-  constructor(target: InfluxTarget, ctx: OutputContext, options: InfluxOutputOptions = DEFAULT_INFLUX_OPTIONS) {
+  constructor(
+    target: InfluxTarget,
+    ctx: OutputContext,
+    options: InfluxOutputOptions = DEFAULT_INFLUX_OPTIONS,
+  ) {
     this.#target = target;
     this.#ctx = ctx;
     this.#options = options;
@@ -191,7 +202,11 @@ export class InfluxOutput implements RunOutput {
     };
     if (t.generation === 1) {
       await step('ping', '/ping', 'GET');
-      await step(`CREATE DATABASE "${t.db}"`, `/query?q=${encodeURIComponent(`CREATE DATABASE "${t.db}"`)}`, 'POST');
+      await step(
+        `CREATE DATABASE "${t.db}"`,
+        `/query?q=${encodeURIComponent(`CREATE DATABASE "${t.db}"`)}`,
+        'POST',
+      );
     } else {
       await step('health check', '/health', 'GET');
     }
@@ -202,31 +217,37 @@ export class InfluxOutput implements RunOutput {
     this.#meta = meta;
     const t = this.#target;
     const counted = (lines: string[]) => lines.length;
-    const api = this.#client.getWriteApi(t.generation === 1 ? '' : t.org, t.generation === 1 ? '' : t.bucket, 'ms', {
-      batchSize: BATCH_SIZE,
-      flushInterval: this.#options.flushIntervalMs,
-      maxBufferLines: this.#options.maxBufferLines,
-      maxRetries: this.#options.maxRetries,
-      maxRetryTime: 120_000,
-      minRetryDelay: 500,
-      maxRetryDelay: 5_000,
-      exponentialBase: 2,
-      randomRetry: true,
-      gzipThreshold: GZIP_THRESHOLD_BYTES,
-      defaultTags: { run: meta.runId, profile: meta.profile, target: meta.target },
-      writeSuccess: (lines) => {
-        this.#written += counted(lines);
+    const api = this.#client.getWriteApi(
+      t.generation === 1 ? '' : t.org,
+      t.generation === 1 ? '' : t.bucket,
+      'ms',
+      {
+        batchSize: BATCH_SIZE,
+        flushInterval: this.#options.flushIntervalMs,
+        maxBufferLines: this.#options.maxBufferLines,
+        maxRetries: this.#options.maxRetries,
+        maxRetryTime: 120_000,
+        minRetryDelay: 500,
+        maxRetryDelay: 5_000,
+        exponentialBase: 2,
+        randomRetry: true,
+        gzipThreshold: GZIP_THRESHOLD_BYTES,
+        defaultTags: { run: meta.runId, profile: meta.profile, target: meta.target },
+        writeSuccess: (lines) => {
+          this.#written += counted(lines);
+        },
+        writeRetrySkipped: (entry) => {
+          this.#lostInClient += counted(entry.lines);
+        },
+        writeFailed: (error, lines, attempt) => {
+          this.#lastError = this.#describe(error);
+          // The client retries transport errors and 429/5xx replies up to maxRetries; anything else is gone.
+          const retried =
+            attempt <= this.#options.maxRetries && !(error instanceof HttpError && error.statusCode < 429);
+          if (!retried) this.#lostInClient += counted(lines);
+        },
       },
-      writeRetrySkipped: (entry) => {
-        this.#lostInClient += counted(entry.lines);
-      },
-      writeFailed: (error, lines, attempt) => {
-        this.#lastError = this.#describe(error);
-        // The client retries transport errors and 429/5xx replies up to maxRetries; anything else is gone.
-        const retried = attempt <= this.#options.maxRetries && !(error instanceof HttpError && error.statusCode < 429);
-        if (!retried) this.#lostInClient += counted(lines);
-      },
-    });
+    );
     // InfluxDB 1.x has no /api/v2/write: the write API's path is public and routes its batches to /write.
     if (t.generation === 1) api.path = `/write?db=${encodeURIComponent(t.db)}&precision=ms`;
     this.#api = api;
@@ -255,12 +276,15 @@ export class InfluxOutput implements RunOutput {
     api.writePoints(points);
   }
 
-  async end(): Promise<OutputReport> {
+  async end(_final?: RunFinal): Promise<OutputReport> {
     const api = this.#api;
     if (api) {
       const deadline = Date.now() + this.#options.endTimeoutMs;
       const within = (p: Promise<unknown>) =>
-        Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+        Promise.race([
+          p.catch(() => {}),
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+        ]);
       // Sends what is buffered and what waits for a retry (once: a server that is down fails fast),
       // then waits for the requests already on the wire.
       await within(api.flush(true));
