@@ -19,6 +19,7 @@ import { MEASUREMENTS as M } from '../harness/metrics/outputs/influx-schema.ts';
 import { InfluxqlQueryBuilder } from './influxql.ts';
 
 /** Every panel and variable queries the datasource the `datasource` variable picks. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
 export const DATASOURCE: common.DataSourceRef = { type: 'influxdb', uid: '${datasource}' };
 
 export function datasourceVariable(): DatasourceVariableBuilder {
