@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, renderDashboards } from '../../dashboards/build.ts';
 import { FIXTURES_DIR } from '../paths.ts';
 import { checkQuery, collectQueries, expand, type Expansion } from '../support/dashboard-queries.ts';
-import { type FilledRun, fillViaRunPlan } from '../support/filled-influx.ts';
+import { type FilledRun, fillViaCli } from '../support/filled-influx.ts';
 import { influxQuery, startInfluxd, type TsServer } from '../support/influx-server.ts';
 
 const dashboards = [...renderDashboards()].map(([file, text]) => ({ file, text, json: JSON.parse(text) }));
@@ -42,7 +42,7 @@ describe('every dashboard query against a real run in InfluxDB 1.x', () => {
 
   beforeAll(async () => {
     server = await startInfluxd();
-    run = await fillViaRunPlan(`${server.url}/${DB}`);
+    run = await fillViaCli(`${server.url}/${DB}`);
     const ops = await influxQuery(
       server.url,
       DB,
