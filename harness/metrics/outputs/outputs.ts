@@ -1,5 +1,6 @@
 // The table of outputs `--out NAME[=ARG]` can name (one file per output beside this one), and the
 // parsing of `--out` values: which outputs a run gets, with the always-on ones first.
+import { influxOutput } from './influxdb.ts';
 import { jsonOutput } from './json.ts';
 import { type RunOutput, OutputError } from './output.ts';
 import { progressOutput } from './progress.ts';
@@ -17,6 +18,12 @@ export const OUTPUT_KINDS: Readonly<Record<string, OutputKind>> = {
     always: true,
   },
   summary: { factory: summaryOutput, usage: 'summary (always on): the final table', always: true },
+  influxdb: {
+    factory: influxOutput,
+    usage:
+      'influxdb=URL: http://host:8086/DBNAME (InfluxDB 1.x) or http://host:8086?org=ORG&bucket=BUCKET (2.x/3.x, token in PATCHSTORM_INFLUXDB_TOKEN)',
+    repeatable: true,
+  },
 };
 
 export interface OutputSpec {
