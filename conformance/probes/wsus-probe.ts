@@ -254,10 +254,13 @@ export type AuthChoice =
 /** SimpleTargeting with a ServiceUrl first (what WUA prefers), else Anonymous; anything else is unusable. */
 export function authPlugInOf(config: GetConfigResponse): AuthChoice {
   const simple = config.authPlugIns.find((p) => p.plugInId.toLowerCase() === 'simpletargeting');
-  if (simple?.serviceUrl.trim()) return { kind: 'service', plugInId: simple.plugInId, serviceUrl: simple.serviceUrl.trim() };
+  if (simple?.serviceUrl.trim())
+    return { kind: 'service', plugInId: simple.plugInId, serviceUrl: simple.serviceUrl.trim() };
   const anonymous = config.authPlugIns.find((p) => p.plugInId.toLowerCase() === 'anonymous');
   if (anonymous) return { kind: 'anonymous', plugInId: anonymous.plugInId };
-  const listed = config.authPlugIns.map((p) => `${p.plugInId}${p.serviceUrl ? ` at ${p.serviceUrl}` : ' without ServiceUrl'}`);
+  const listed = config.authPlugIns.map(
+    (p) => `${p.plugInId}${p.serviceUrl ? ` at ${p.serviceUrl}` : ' without ServiceUrl'}`,
+  );
   return {
     kind: 'none',
     why:

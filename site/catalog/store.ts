@@ -135,7 +135,8 @@ export class CatalogStore implements Catalog {
     for (const id of revisionIds) {
       const u = this.#byRevision.get(id);
       if (!u) throw new RangeError(`revision ${id} is not in the catalog`);
-      if (u.kind === 'driver') throw new RangeError(`revision ${id} is a driver; only software revisions retire`);
+      if (u.kind === 'driver')
+        throw new RangeError(`revision ${id} is a driver; only software revisions retire`);
       if (this.#retired.has(id)) continue;
       this.#retired.set(id, { reason, at: now });
       this.#retiredIds.add(id);

@@ -18,7 +18,9 @@ export function ccmReply(model: SiteModel, request: MsgHeader, replyQueue: strin
     targetHost: request.sourceHost,
     sentTime: formatSentTime(model.clock.now()),
     // 'wrong-correlation-id': a fresh id, so a client cannot match the reply to its request.
-    correlationId: model.violations.has('wrong-correlation-id') ? `{${randomUUID().toUpperCase()}}` : request.id,
+    correlationId: model.violations.has('wrong-correlation-id')
+      ? `{${randomUUID().toUpperCase()}}`
+      : request.id,
     replyMode: 'Sync',
   };
   const post = buildCcmPost({

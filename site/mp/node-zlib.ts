@@ -19,4 +19,3 @@ export const corruptDeflate: ZlibDeflate = (bytes) => {
   out.writeUInt32BE(adler32(bytes), out.length - 4);
   return out;
 };
-

@@ -125,7 +125,8 @@ export class SupContext {
   /** The Expiration clients read: UTC (W-TIME), or, under the cookie-expiration violations, the server's
    *  local time written without a zone (UTC-8: in the past when issued; UTC+9: 9 h later than real). */
   #expirationText(expiresAt: number): string {
-    if (this.violates('cookie-expiration-local-time')) return formatWsusTime(expiresAt - 8 * HOUR_MS, 'plain');
+    if (this.violates('cookie-expiration-local-time'))
+      return formatWsusTime(expiresAt - 8 * HOUR_MS, 'plain');
     if (this.violates('cookie-expiration-ahead')) return formatWsusTime(expiresAt + 9 * HOUR_MS, 'plain');
     return formatWsusTime(expiresAt, 'wsus');
   }

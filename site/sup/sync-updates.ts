@@ -63,7 +63,9 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     outOfScopeRevisionIds: result.outOfScopeRevisionIds,
     changedUpdates: result.changedUpdates.map((u) => updateInfo(ctx, u, now)),
     // 'truncated-false-early': every page of leaf updates claims to end the round (W-PAGE).
-    truncated: result.truncated && !(ctx.violates('truncated-false-early') && result.newUpdates.every((u) => u.isLeaf)),
+    truncated:
+      result.truncated &&
+      !(ctx.violates('truncated-false-early') && result.newUpdates.every((u) => u.isLeaf)),
     newCookie: ctx.renewCookie(state, anchor),
     driverSyncNotNeeded: index.drivers.length === 0,
   });
