@@ -21,7 +21,12 @@ export type Capability =
   /** Observer catalog publishing: a new catalog version on demand. */
   | 'publish';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/**
+ * pass / fail: the verdict. skip: the check could not judge (a need unmet, nothing to judge), with the
+ * reason. blocked: a check it depends on failed (e.g. the SUP handshake), so running it would only
+ * repeat that failure; the message names the blocking check and its failure.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'blocked';
 
 export interface CheckOutcome {
   status: CheckStatus;
@@ -39,6 +44,9 @@ export interface ConformanceCheck {
   rules: readonly string[];
   /** Capabilities without which the check cannot say anything. */
   needs: readonly Capability[];
+  /** Ids of checks whose failure this one would only repeat (root cause first): when one of them failed
+   *  or was blocked in this run, this check is reported blocked instead of run. */
+  dependsOn?: readonly string[];
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
@@ -47,6 +55,11 @@ export interface CheckResult extends CheckOutcome {
   title: string;
   rules: readonly string[];
   durationMs: number;
+  /** Requests the check sent to the target (observer calls included) and how long the slowest took. */
+  requests?: number;
+  slowestMs?: number;
+  /** Set when the target answered correctly but slowly: a load finding, not a conformance failure. */
+  loadFinding?: string;
 }
 
 export const pass = (message: string, details?: string[]): CheckOutcome => ({

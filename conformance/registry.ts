@@ -1,5 +1,7 @@
-// Every conformance check, in the order they run. Order matters only for speed (cheap probes first);
-// each check creates its own clients and does not rely on what an earlier check left behind.
+// Every conformance check, in the order they run. The SUP handshake runs first: checks that need a
+// working client depend on it and are reported blocked when it fails (one root cause, one failure).
+// Otherwise order matters only for speed (cheap probes first); each check creates its own clients and
+// does not rely on what an earlier check left behind.
 import type { ConformanceCheck } from './check.ts';
 import { cookieExpiryCheck } from './checks/cookie-expiry.ts';
 import { deltaScanCheck } from './checks/delta-scan.ts';
@@ -15,17 +17,29 @@ import { supPortsCheck } from './checks/sup-ports.ts';
 import { scanTtlCheck } from './checks/scan-ttl.ts';
 import { forcedRescanCheck } from './checks/forced-rescan.ts';
 import { contentCheck } from './checks/content.ts';
+import { configCheck } from './checks/config.ts';
+import { extendedInfoCheck } from './checks/extended-info.ts';
+import { handshakeCheck } from './checks/handshake.ts';
+import { httpsScanCheck } from './checks/https-scan.ts';
+import { mpRepliesCheck } from './checks/mp-replies.ts';
+import { outOfScopeCheck } from './checks/out-of-scope.ts';
 import { OptionError } from './target.ts';
 
 export const ALL_CHECKS: readonly ConformanceCheck[] = [
+  handshakeCheck,
+  configCheck,
   supPortsCheck,
+  httpsScanCheck,
+  mpRepliesCheck,
   invalidCookieCheck,
   registrationCheck,
   cookieExpiryCheck,
   extendedLimitCheck,
+  extendedInfoCheck,
   faultShapeCheck,
   pagingCheck,
   deltaScanCheck,
+  outOfScopeCheck,
   scanTtlCheck,
   forcedRescanCheck,
   contentCheck,

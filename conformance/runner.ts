@@ -1,13 +1,20 @@
-// Runs checks one after another (they share one target and some move its clock), each under a time
-// limit; a check whose needs the target cannot meet is skipped with the reason; anything a check
-// throws becomes a failure carrying the error, so one broken reply never stops the run.
-import type { CheckResult, ConformanceCheck } from './check.ts';
+// Runs checks one after another (they share one target and some move its clock). A check whose needs
+// the target cannot meet is skipped with the reason; one whose root-cause check failed (dependsOn) is
+// blocked, so one broken handshake is one failure, not N copies of it; anything a check throws becomes
+// a failure carrying the error, so one broken reply never stops the run.
+//
+// Time limit: per request, not per check. A check fails for time only when the target has not answered
+// anything for `checkTimeoutMs` (each reply resets the clock), so a check's budget scales with the work
+// it does (pages, files). Slow replies are reported as a load finding on a passing result.
+import type { CheckResult, CheckStatus, ConformanceCheck } from './check.ts';
 import type { TargetCapabilities } from './capabilities.ts';
 import type { CheckContext } from './context.ts';
 import { describeError } from './describe-error.ts';
+import { ObserverClient } from './observer-client.ts';
+import { RequestTracker } from './request-tracker.ts';
 
 export interface RunOptions {
-  /** Longest a single check may take (ms). */
+  /** Longest a check may wait without any reply from the target (ms). */
   checkTimeoutMs?: number;
   onResult?: (result: CheckResult) => void;
 }
@@ -17,7 +24,7 @@ export interface ConformanceReport {
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
-  counts: { total: number; passed: number; failed: number; skipped: number };
+  counts: { total: number; passed: number; failed: number; skipped: number; blocked: number };
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 60_000;
@@ -32,11 +39,16 @@ export async function runChecks(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const results: CheckResult[] = [];
+  const byId = new Map<string, CheckResult>();
   for (const check of checks) {
-    const result = await runOne(check, ctx, capabilities, options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+    const result =
+      blockedBy(check, byId) ??
+      (await runOne(check, ctx, capabilities, options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
     results.push(result);
+    byId.set(check.id, result);
     options.onResult?.(result);
   }
+  const count = (status: CheckStatus) => results.filter((r) => r.status === status).length;
   return {
     target,
     startedAt,
@@ -44,18 +56,37 @@ export async function runChecks(
     results,
     counts: {
       total: results.length,
-      passed: results.filter((r) => r.status === 'pass').length,
-      failed: results.filter((r) => r.status === 'fail').length,
-      skipped: results.filter((r) => r.status === 'skip').length,
+      passed: count('pass'),
+      failed: count('fail'),
+      skipped: count('skip'),
+      blocked: count('blocked'),
     },
   };
+}
+
+/** The blocked result when a check this one depends on failed (or was itself blocked) in this run. */
+function blockedBy(check: ConformanceCheck, byId: ReadonlyMap<string, CheckResult>): CheckResult | undefined {
+  for (const dep of check.dependsOn ?? []) {
+    const r = byId.get(dep);
+    if (r?.status !== 'fail' && r?.status !== 'blocked') continue;
+    const root = r.status === 'blocked' ? r.message.replace(/^blocked by /, '') : `${dep}: ${r.message}`;
+    return {
+      id: check.id,
+      title: check.title,
+      rules: check.rules,
+      status: 'blocked',
+      message: `blocked by ${root}`,
+      durationMs: 0,
+    };
+  }
+  return undefined;
 }
 
 async function runOne(
   check: ConformanceCheck,
   ctx: CheckContext,
   capabilities: TargetCapabilities,
-  timeoutMs: number,
+  idleMs: number,
 ): Promise<CheckResult> {
   const base = { id: check.id, title: check.title, rules: check.rules };
   const unmet = check.needs.filter((cap) => !capabilities.offered.has(cap));
@@ -65,18 +96,49 @@ async function runOne(
   }
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs);
+  let rejectIdle: ((err: Error) => void) | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    rejectIdle = reject;
   });
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => rejectIdle?.(new CheckTimeout(idleMs)), idleMs);
+  };
+  const tracker = new RequestTracker(arm);
+  const http = tracker.wrap(ctx.http);
+  const tracked: CheckContext = {
+    ...ctx,
+    http,
+    observer: ctx.observer ? new ObserverClient(ctx.observer.base, http) : undefined,
+  };
+  const traffic = () => ({
+    requests: tracker.requests,
+    ...(tracker.slowest ? { slowestMs: Math.round(tracker.slowest.ms) } : {}),
+  });
+  arm();
   try {
-    const outcome = await Promise.race([check.run(ctx), timeout]);
-    return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
+    const outcome = await Promise.race([check.run(tracked), idle]);
+    const loadFinding = tracker.loadFinding();
+    return {
+      ...base,
+      ...outcome,
+      durationMs: Math.round(performance.now() - started),
+      ...traffic(),
+      ...(loadFinding ? { loadFinding } : {}),
+    };
   } catch (err) {
     const message =
       err instanceof CheckTimeout
-        ? `did not finish within ${timeoutMs / 1000} s (the target stopped answering or answers too slowly)`
+        ? `did not finish: no reply from the target for ${idleMs / 1000} s ` +
+          `(after ${tracker.requests} answered requests; the target stopped answering)`
         : `the target broke the check: ${describeError(err)}`;
-    return { ...base, status: 'fail', message, durationMs: Math.round(performance.now() - started) };
+    return {
+      ...base,
+      status: 'fail',
+      message,
+      durationMs: Math.round(performance.now() - started),
+      ...traffic(),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -84,6 +146,6 @@ async function runOne(
 
 class CheckTimeout extends Error {
   constructor(readonly ms: number) {
-    super(`check timed out after ${ms} ms`);
+    super(`no reply for ${ms} ms`);
   }
 }

@@ -57,7 +57,42 @@ export type ViolationName =
   | 'catalog-version-churn'
   /** SUP: one page's worth of leaf updates is never served, yet the scan ends normally (the last page
    *  is not Truncated), so clients silently miss updates (behaviour.md W-PAGE). */
-  | 'skip-page';
+  | 'skip-page'
+  /** SUP: a page in the middle of a round says Truncated=false although more of the round remains, so a
+   *  client that pages as WUA does (more pages only while Truncated) stops early (behaviour.md W-PAGE). */
+  | 'truncated-false-early'
+  /** SUP: GetConfig lists no AuthInfo plug-in, so a client has no way to authorize (W-CONFIG, W-AUTH). */
+  | 'no-auth-plugin'
+  /** SUP: GetConfig says IsRegistrationRequired=false, yet SyncUpdates answers RegistrationRequired to
+   *  clients that did not register (W-CONFIG). */
+  | 'registration-not-advertised'
+  /** SUP: GetConfig advertises SimpleTargeting, but the SimpleAuth web service is not there (HTTP 404 at
+   *  the ServiceUrl), so no client can finish the handshake (W-AUTH, W-COLD). */
+  | 'no-simpleauth-service'
+  /** SUP: a revision taken out of scope (expired, declined, superseded) is never named in
+   *  OutOfScopeRevisionIDs, so clients keep it cached for ever (W-OOS). */
+  | 'no-out-of-scope'
+  /** SUP: GetExtendedUpdateInfo leaves out the last revision asked for, neither answered nor named out
+   *  of scope (W-EXT). */
+  | 'extended-drops-revision'
+  /** SUP: FileLocations name a digest that differs from the file digest in the Extended fragment, so
+   *  clients cannot find the URL of the file they must download (W-EXT). */
+  | 'file-location-digest-mismatch'
+  /** SUP over HTTPS: GetConfig works, every other operation answers an IIS HTML error page, so clients
+   *  pointed at 8531 never finish a scan (W-PORTS). */
+  | 'https-getconfig-only'
+  /** MP: the WSUS location reply leaves out the SUP's HTTPS record although the SUP has one (W-PORTS). */
+  | 'location-no-https'
+  /** MP: replies carry a fresh CorrelationID instead of the request's message id. */
+  | 'wrong-correlation-id'
+  /** MP: compressed replies are corrupt: the deflate data does not match its zlib (Adler-32) checksum. */
+  | 'corrupt-compressed-reply'
+  /** SUP: cookie Expiration is written as the server's local time (UTC-8) without a zone, so it reads as
+   *  8 h in the past when issued (W-TIME, W-COOKIE). */
+  | 'cookie-expiration-local-time'
+  /** SUP: the cookie Expiration announced is 9 h later than when the server really answers
+   *  CookieExpired (local time UTC+9 written without a zone; W-TIME, W-COOKIE). */
+  | 'cookie-expiration-ahead';
 
 export interface SiteModel {
   config: SiteConfig;

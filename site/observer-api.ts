@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
 import type { SiteModel } from './model.ts';
+import { retireRevisions } from './observer-retire.ts';
 import type { SiteStats } from './stats.ts';
 import { InvalidInputError, parseOrThrow } from './validation.ts';
 import { parseViolationNames, VIOLATION_NAMES } from './violations.ts';
@@ -191,6 +192,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       });
     },
   },
+  { method: 'POST', path: '/api/catalog/retire', handle: retireRevisions },
   { method: 'GET', path: '/api/clock', handle: (s) => ok(clockState(s.model)) },
   {
     method: 'PUT',
@@ -291,6 +293,8 @@ function catalogSummary(model: SiteModel): Record<string, unknown> {
     updateSourceId: catalog.updateSourceId,
     revisions: catalog.updates.length,
     byKind,
+    /** Software revisions taken out of scope (POST /api/catalog/retire). */
+    retired: catalog.retiredIds.size,
   };
 }
 

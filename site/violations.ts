@@ -22,6 +22,19 @@ export const VIOLATION_NAMES = [
   'accept-any-cookie',
   'catalog-version-churn',
   'skip-page',
+  'truncated-false-early',
+  'no-auth-plugin',
+  'registration-not-advertised',
+  'no-simpleauth-service',
+  'no-out-of-scope',
+  'extended-drops-revision',
+  'file-location-digest-mismatch',
+  'https-getconfig-only',
+  'location-no-https',
+  'wrong-correlation-id',
+  'corrupt-compressed-reply',
+  'cookie-expiration-local-time',
+  'cookie-expiration-ahead',
 ] as const satisfies readonly ViolationName[];
 
 type Missing = Exclude<ViolationName, (typeof VIOLATION_NAMES)[number]>;

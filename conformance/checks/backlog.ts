@@ -37,12 +37,17 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const refusals: string[] = [];
   let backPressure = 0;
   let waitedMs = 0;
+  /** Reports the MP answered 200: what the observer's accepted count must add up to. */
+  let answered = 0;
   for (let c = 0; c < clients; c++) {
     const sender = newReportSender();
     const messages = updates.map((u, i) => detectionMessage(i + 1, u, now));
     for (let attempt = 0; ; attempt++) {
       const res = await postStateReport(ctx.http, mp, sender, messages, now);
-      if (res.status === 200) break;
+      if (res.status === 200) {
+        answered += 1;
+        break;
+      }
       const header = res.headers['retry-after'];
       const delayMs = res.status === 503 ? retryAfterMs(header, await siteNow(observer)) : undefined;
       if (delayMs !== undefined && attempt < MAX_RETRIES) {
@@ -84,6 +89,17 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     return fail(
       `the MP refused state messages while backlogged (${refusals.length} of ${clients} reports; ${refusals[0]}): ` +
         'it must keep accepting and queue them, or push back with Retry-After and accept the report when it comes again',
+      details,
+    );
+  }
+  const acceptedSeen = built.accepted - before.accepted;
+  if (acceptedSeen !== answered * PER_REPORT) {
+    // Not a skip: the site acknowledged what the observer does not count. Which side is wrong cannot be
+    // told from here, so the message states the disagreement rather than a cause.
+    return fail(
+      `the MP answered 200 to ${answered} reports (${answered * PER_REPORT} messages), but the observer counts ` +
+        `${acceptedSeen} accepted (GET /api/backlog): either the MP discards reports it acknowledged or the observer ` +
+        'does not watch this MP; the backlog could not be judged',
       details,
     );
   }

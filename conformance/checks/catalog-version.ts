@@ -6,6 +6,7 @@ import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.t
 import { type CheckContext, observerOf, required } from '../context.ts';
 import { registerMachine, updateSourcePolicy, wsusLocation } from '../probes/mp-probe.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 const PUBLISH_COUNT = 3;
 
@@ -72,5 +73,6 @@ export const catalogVersionCheck: ConformanceCheck = {
   title: 'A new catalog version reaches policy, the location reply and warm scans',
   rules: ['T-FIRSTSCAN', 'S-UNFORCED', 'W-DELTA'],
   needs: ['sup', 'mp', 'observer', 'publish'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

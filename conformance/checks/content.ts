@@ -26,6 +26,7 @@ import { registerMachine } from '../probes/mp-probe.ts';
 import { MAX_FULL_DOWNLOAD, verifyServedFile } from '../probes/served-file.ts';
 import { findUpdateFiles, type UpdateFileRef } from '../probes/update-files.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 interface PartResult {
   /** False: the part could not run on this target (`reason` says why); nothing was judged. */
@@ -253,5 +254,6 @@ export const contentCheck: ConformanceCheck = {
   title: 'Update content on the SUP and the DP: HEAD size, Range → 206 with exact bytes, hash matches',
   rules: ['D-DP', 'W-PORTS'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

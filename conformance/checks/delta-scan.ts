@@ -5,6 +5,7 @@ import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.t
 import { type CheckContext, required } from '../context.ts';
 import { responseOf } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 /** A warm reply carries a cookie and empty lists: a few KB. Anything near the cold volume is a resync. */
 const MAX_WARM_REPLY_BYTES = 64 * 1024;
@@ -58,5 +59,6 @@ export const deltaScanCheck: ConformanceCheck = {
   title: 'Warm scans are deltas: the full cache gets no NewUpdates and a small reply',
   rules: ['W-DELTA', 'S-TTL'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

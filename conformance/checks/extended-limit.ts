@@ -6,6 +6,7 @@ import { type CheckContext, required } from '../context.ts';
 import { faultMismatch } from '../probes/expect-fault.ts';
 import { responseOf } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 /** Revision ids for the request: real ones from a first SyncUpdates page, padded with made-up ones
  *  (a server must refuse an oversized request whatever the ids are). */
@@ -58,5 +59,6 @@ export const extendedLimitCheck: ConformanceCheck = {
   title: 'GetExtendedUpdateInfo enforces MaxExtendedUpdatesPerRequest with InvalidParameters',
   rules: ['W-COLD'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

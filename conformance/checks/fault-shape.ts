@@ -1,13 +1,14 @@
 // [MS-WUSP] §2.2.2.4 (protocol-reference §1.5): every WSUS fault is a SOAP 1.1 Fault sent with HTTP 500,
 // text/xml, whose detail carries ErrorCode (one of the 11 codes) and Message. Clients choose their
 // recovery from ErrorCode alone (W-COOKIE); a fault without it leaves them guessing.
-import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
+import { type CheckOutcome, type ConformanceCheck, fail, pass, skip } from '../check.ts';
 import { type CheckContext, required } from '../context.ts';
 import { describeError } from '../describe-error.ts';
 import type { WsusOperation } from '../../protocol/wsus/index.ts';
 import { exchangeWsus, responseOf, type WsusExchange, WsusReplyError } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
 import { extendedLimitOf, revisionIdsFor } from './extended-limit.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 interface Provocation {
   what: string;
@@ -87,7 +88,10 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       details,
     );
   }
-  if (inspected === 0) return fail('none of the provocations produced a fault to inspect', details);
+  if (inspected === 0) {
+    // Nothing to judge: the fault shape is unknown, not wrong (other checks fail the missing faults).
+    return skip('none of the provocations produced a fault, so the fault shape could not be judged', details);
+  }
   return pass(
     `${inspected} provoked faults, each a SOAP 1.1 Fault over HTTP 500 with detail/ErrorCode`,
     details,
@@ -99,5 +103,6 @@ export const faultShapeCheck: ConformanceCheck = {
   title: 'Faults are SOAP 1.1 Faults over HTTP 500 with detail/ErrorCode',
   rules: ['W-COOKIE'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

@@ -14,6 +14,7 @@ import {
   supRequests,
   unforcedOnlineScans,
 } from '../probes/emulated-client.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -111,5 +112,6 @@ export const forcedRescanCheck: ConformanceCheck = {
   title: 'Forced rescans reach the SUP and reset the TTL; post-install/restart scans never do',
   rules: ['S-FORCED', 'S-FORCED-OFFLINE', 'W-DELTA'],
   needs: ['sup', 'mp', 'observer', 'clock'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

@@ -5,6 +5,7 @@ import { type CheckContext, required } from '../context.ts';
 import { faultMismatch } from '../probes/expect-fault.ts';
 import { responseOf, WsusReplyError } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const probe = new WsusProbe(ctx.http, required(ctx, 'sup'));
@@ -55,5 +56,6 @@ export const invalidCookieCheck: ConformanceCheck = {
   title: 'A cookie the server did not issue gets InvalidCookie; recovery by a new handshake',
   rules: ['W-COOKIE'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

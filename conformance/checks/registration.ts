@@ -6,6 +6,7 @@ import { type CheckContext, required } from '../context.ts';
 import { faultMismatch } from '../probes/expect-fault.ts';
 import { responseOf } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const probe = new WsusProbe(ctx.http, required(ctx, 'sup'));
@@ -35,5 +36,6 @@ export const registrationCheck: ConformanceCheck = {
   title: 'Unregistered clients get RegistrationRequired; RegisterComputer then works',
   rules: ['W-COOKIE', 'W-COLD'],
   needs: ['sup'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

@@ -7,6 +7,7 @@
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import type { CheckContext } from '../context.ts';
 import { fromFirstOnlineScan, supRequests, unforcedOnlineScans } from '../probes/emulated-client.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -78,5 +79,6 @@ export const scanTtlCheck: ConformanceCheck = {
   title: 'Scan TTL: non-forced scans inside 24 h cause no SUP traffic; after it, one online delta scan',
   rules: ['S-TTL', 'S-UNFORCED', 'W-DELTA'],
   needs: ['sup', 'mp', 'observer', 'clock'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

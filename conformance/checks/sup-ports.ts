@@ -16,6 +16,7 @@ import { findUpdateFiles } from '../probes/update-files.ts';
 import { exchangeWsus } from '../probes/wsus-exchange.ts';
 import { WsusProbe } from '../probes/wsus-probe.ts';
 import { portOf } from '../target.ts';
+import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 const STANDARD_HTTP = 8530;
 const STANDARD_HTTPS = 8531;
@@ -149,5 +150,6 @@ export const supPortsCheck: ConformanceCheck = {
   title: 'SUP ports: web services on HTTP/HTTPS, content over HTTP, location reply names the real ports',
   rules: ['W-PORTS'],
   needs: ['sup', 'mp'],
+  dependsOn: [HANDSHAKE_CHECK_ID],
   run,
 };

@@ -161,7 +161,7 @@ export class EmulatedClient {
         this.#wsus = new WsusProbe(this.#ctx.http, base, { now: () => this.#siteTime });
         await this.#wsus.handshake();
       } else if (action.cookieRefresh) {
-        await this.#wsus.getAuthorizationCookie();
+        await this.#wsus.authorize();
         await this.#wsus.getCookie();
       }
       const scan = await this.#wsus.scan();

@@ -26,13 +26,16 @@ export interface WsusExchange<O extends WsusOperation> {
   fault?: WsusFault;
 }
 
+/** `servicePath` overrides the operation's standard path (relative to `base`, or absolute): the
+ *  authorization service lives where GetConfig's AuthInfo ServiceUrl says (W-AUTH). */
 export async function exchangeWsus<O extends WsusOperation>(
   http: HttpClient,
   base: URL,
   request: WsusRequestOf<O>,
+  servicePath?: string,
 ): Promise<WsusExchange<O>> {
   const op = request.operation as O;
-  const url = new URL(pathFor(op), base).toString();
+  const url = new URL(servicePath ?? pathFor(op), base).toString();
   const res = await http.send(
     'POST',
     url,

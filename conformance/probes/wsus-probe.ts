@@ -24,6 +24,8 @@ export interface WsusProbeOptions {
 
 export interface ScanPages {
   pages: WsusExchange<'SyncUpdates'>[];
+  /** Round of each page (0-based): a new round starts after a round that delivered non-leaf updates. */
+  roundOf: number[];
   /** Every NewUpdates entry, in the order delivered (duplicates kept, so a check can count them). */
   delivered: UpdateInfo[];
   /** True when the page bound stopped the loop before the site said it was done. */
@@ -57,7 +59,12 @@ export class WsusProbe {
     });
   }
 
+  /**
+   * GetAuthorizationCookie at the ServiceUrl of the SimpleTargeting plug-in GetConfig advertised,
+   * relative to the SUP (W-AUTH); the standard path when GetConfig was not called.
+   */
   getAuthorizationCookie(): Promise<WsusExchange<'GetAuthorizationCookie'>> {
+    const plugIn = this.config ? authPlugInOf(this.config) : undefined;
     return this.#call(
       {
         operation: 'GetAuthorizationCookie',
@@ -68,7 +75,21 @@ export class WsusProbe {
       (r) => {
         this.authCookie = { plugInId: r.plugInId, cookieData: r.cookieData };
       },
+      plugIn?.kind === 'service' ? plugIn.serviceUrl : undefined,
     );
+  }
+
+  /** Authorizes as GetConfig's AuthInfo says: its authorization service, or none for Anonymous. */
+  async authorize(): Promise<void> {
+    if (!this.config) throw new Error('authorize needs GetConfig first');
+    const plugIn = authPlugInOf(this.config);
+    if (plugIn.kind === 'none') throw new Error(plugIn.why);
+    if (plugIn.kind === 'anonymous') {
+      // WUA's anonymous plug-in calls no service: its authorization cookie is local and empty.
+      this.authCookie = { plugInId: plugIn.plugInId, cookieData: '' };
+      return;
+    }
+    responseOf(await this.getAuthorizationCookie());
   }
 
   getCookie(): Promise<WsusExchange<'GetCookie'>> {
@@ -100,7 +121,7 @@ export class WsusProbe {
   /** GetConfig → GetAuthorizationCookie → GetCookie (→ RegisterComputer), every step required to succeed. */
   async handshake(register = true): Promise<void> {
     responseOf(await this.getConfig());
-    responseOf(await this.getAuthorizationCookie());
+    await this.authorize();
     responseOf(await this.getCookie());
     if (register) responseOf(await this.registerComputer());
   }
@@ -121,19 +142,32 @@ export class WsusProbe {
     );
   }
 
-  /** Pages SyncUpdates until nothing is new (W-PAGE), each page required to succeed; `until` may stop
-   *  early once the caller has what it needs (e.g. some leaf updates). */
+  /**
+   * The software pass as WUA pages it (W-PAGE): the next page while the last said Truncated; when a round
+   * ends (Truncated=false), a new round only if that round delivered non-leaf updates (now reported as
+   * installed, they can unlock more); never paging on until an empty reply. Each page must succeed;
+   * `until` may stop early once the caller has what it needs (e.g. some leaf updates).
+   */
   async scan(until?: (delivered: readonly UpdateInfo[]) => boolean): Promise<ScanPages> {
     const pages: WsusExchange<'SyncUpdates'>[] = [];
+    const roundOf: number[] = [];
     const delivered: UpdateInfo[] = [];
+    let round = 0;
+    let roundBroughtNonLeaf = false;
     for (let i = 0; i < this.#maxPages; i++) {
       const ex = await this.syncUpdates();
       const r = responseOf(ex);
       pages.push(ex);
+      roundOf.push(round);
       delivered.push(...r.newUpdates);
-      if (r.newUpdates.length === 0 || until?.(delivered)) return { pages, delivered, boundHit: false };
+      if (r.newUpdates.some((u) => !u.isLeaf)) roundBroughtNonLeaf = true;
+      if (until?.(delivered)) return { pages, roundOf, delivered, boundHit: false };
+      if (r.truncated) continue;
+      if (!roundBroughtNonLeaf) return { pages, roundOf, delivered, boundHit: false };
+      round += 1;
+      roundBroughtNonLeaf = false;
     }
-    return { pages, delivered, boundHit: true };
+    return { pages, roundOf, delivered, boundHit: true };
   }
 
   /** Revision ids delivered more than once in a scan, with their counts. */
@@ -177,8 +211,9 @@ export class WsusProbe {
   async #call<O extends Parameters<typeof exchangeWsus>[2]['operation']>(
     request: Parameters<typeof exchangeWsus<O>>[2],
     onOk?: (r: NonNullable<WsusExchange<O>['response']>) => void,
+    servicePath?: string,
   ): Promise<WsusExchange<O>> {
-    const ex = await exchangeWsus(this.http, this.base, request);
+    const ex = await exchangeWsus(this.http, this.base, request, servicePath);
     if (ex.response && onOk) onOk(ex.response);
     return ex;
   }
@@ -208,4 +243,29 @@ export class WsusProbe {
       clientVersionQfeNumber: 1,
     };
   }
+}
+
+/** The authorization plug-in a client uses, from GetConfig's AuthInfo (W-AUTH), or why there is none. */
+export type AuthChoice =
+  | { kind: 'service'; plugInId: string; serviceUrl: string }
+  | { kind: 'anonymous'; plugInId: string }
+  | { kind: 'none'; why: string };
+
+/** SimpleTargeting with a ServiceUrl first (what WUA prefers), else Anonymous; anything else is unusable. */
+export function authPlugInOf(config: GetConfigResponse): AuthChoice {
+  const simple = config.authPlugIns.find((p) => p.plugInId.toLowerCase() === 'simpletargeting');
+  if (simple?.serviceUrl.trim())
+    return { kind: 'service', plugInId: simple.plugInId, serviceUrl: simple.serviceUrl.trim() };
+  const anonymous = config.authPlugIns.find((p) => p.plugInId.toLowerCase() === 'anonymous');
+  if (anonymous) return { kind: 'anonymous', plugInId: anonymous.plugInId };
+  const listed = config.authPlugIns.map(
+    (p) => `${p.plugInId}${p.serviceUrl ? ` at ${p.serviceUrl}` : ' without ServiceUrl'}`,
+  );
+  return {
+    kind: 'none',
+    why:
+      listed.length === 0
+        ? 'GetConfig lists no AuthInfo plug-in: a client has no way to get an authorization cookie'
+        : `GetConfig lists no usable AuthInfo plug-in (${listed.join(', ')}; a client needs SimpleTargeting with a ServiceUrl, or Anonymous)`,
+  };
 }

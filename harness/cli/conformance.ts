@@ -61,7 +61,7 @@ export function conformanceCommand(): Command {
       '--expect-standard-ports',
       'fail sup-ports unless the SUP answers on 8530/8531 (W-PORTS defaults)',
     )
-    .option('--check-timeout <seconds>', 'longest a single check may run', '60')
+    .option('--check-timeout <seconds>', 'longest a check may wait without any reply from the target', '60')
     .option('--list', 'list the checks and the rules they enforce, then exit')
     .exitOverride((err: CommanderError) => {
       // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.

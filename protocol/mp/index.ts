@@ -17,6 +17,7 @@ export * from './state-messages.ts';
 export * from './wsus-location.ts';
 export * from './wmi-xml.ts';
 export {
+  adler32,
   decodeCcmBody,
   encodeCcmBody,
   fflateDeflate,

@@ -126,3 +126,14 @@ export function inflateCcmBody(compressed: Uint8Array, maxBytes = MAX_CCM_BODY_B
   }
   return out;
 }
+
+/** RFC 1950 Adler-32 of uncompressed bytes: the checksum a zlib stream ends with (big-endian). */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    a = (a + bytes[i]!) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}

@@ -1,7 +1,7 @@
 // The in-memory Catalog: revisions in publication order plus the lookups every front-end needs. Shared by
 // the SUP, MP and DP of one site; read-mostly (only publish() appends).
 import type { GeneratedFile } from './content.ts';
-import type { Catalog, CatalogFile, CatalogUpdate } from './types.ts';
+import type { Catalog, CatalogFile, CatalogUpdate, RetireReason, Retirement } from './types.ts';
 
 /** A catalog revision whose Extended fragment is rendered on first use (it needs the file hashes). */
 export class GeneratedUpdate implements CatalogUpdate {
@@ -54,6 +54,9 @@ export class CatalogStore implements Catalog {
   readonly #byContentId = new Map<string, { update: CatalogUpdate; file: GeneratedFile }>();
   /** Filled as file hashes get computed (see content.ts: hashing is lazy). */
   readonly #bySha1Hex = new Map<string, { update: CatalogUpdate; file: CatalogFile }>();
+  readonly #retired = new Map<number, Retirement>();
+  /** The keys of #retired, kept as a set: SyncUpdates asks it for every revision it serves. */
+  readonly #retiredIds = new Set<number>();
   #version = 1;
   #lastChange: number;
   #publisher: Publisher | undefined;
@@ -125,6 +128,29 @@ export class CatalogStore implements Catalog {
     this.#version = version;
     this.#lastChange = Math.max(now, this.#lastChange + 1);
     return added;
+  }
+
+  retire(revisionIds: readonly number[], reason: RetireReason, now: number): CatalogUpdate[] {
+    const retired: CatalogUpdate[] = [];
+    for (const id of revisionIds) {
+      const u = this.#byRevision.get(id);
+      if (!u) throw new RangeError(`revision ${id} is not in the catalog`);
+      if (u.kind === 'driver')
+        throw new RangeError(`revision ${id} is a driver; only software revisions retire`);
+      if (this.#retired.has(id)) continue;
+      this.#retired.set(id, { reason, at: now });
+      this.#retiredIds.add(id);
+      retired.push(u);
+    }
+    return retired;
+  }
+
+  retirement(revisionId: number): Retirement | undefined {
+    return this.#retired.get(revisionId);
+  }
+
+  get retiredIds(): ReadonlySet<number> {
+    return this.#retiredIds;
   }
 
   contentBytes(file: CatalogFile, start: number, endExclusive: number): Buffer {

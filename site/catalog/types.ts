@@ -53,6 +53,15 @@ export interface CatalogUpdate {
   hardwareIds?: string[];
 }
 
+/** How a revision left scope (behaviour.md W-OOS). */
+export type RetireReason = 'expired' | 'declined' | 'superseded';
+
+export interface Retirement {
+  reason: RetireReason;
+  /** Site time (epoch ms) it left scope. */
+  at: number;
+}
+
 export interface Catalog {
   /** Current catalog (UpdateSource content) version; starts at 1, +1 per publish. */
   readonly version: number;
@@ -67,6 +76,13 @@ export interface Catalog {
   fileBySha1Hex(sha1Hex: string): { update: CatalogUpdate; file: CatalogFile } | undefined;
   /** Publishes a new catalog version with `count` new leaf updates (and their bundles); returns them. */
   publish(count: number, now: number): CatalogUpdate[];
+  /** Takes software revisions out of scope (an admin expired, declined or superseded them); returns the
+   *  ones newly retired. The SUP stops offering them and names them out of scope (behaviour.md W-OOS). */
+  retire(revisionIds: readonly number[], reason: RetireReason, now: number): CatalogUpdate[];
+  /** Why and when a revision left scope, or undefined while it is in scope. */
+  retirement(revisionId: number): Retirement | undefined;
+  /** Revision ids retired so far. */
+  readonly retiredIds: ReadonlySet<number>;
   /** Deterministic bytes [start, endExclusive) of a file; the same bytes the hashes were computed over. */
   contentBytes(file: CatalogFile, start: number, endExclusive: number): Buffer;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { buildCcmPost, formatSentTime, type MsgHeader, memoizeLast } from '../../protocol/mp/index.ts';
 import type { SiteModel } from '../model.ts';
 import type { SiteReply } from '../types.ts';
-import { nodeDeflate } from './node-zlib.ts';
+import { corruptDeflate, nodeDeflate } from './node-zlib.ts';
 
 /** Policy and location replies repeat byte for byte across clients: each distinct one is deflated once. */
 const replyDeflate = memoizeLast(nodeDeflate);
@@ -17,14 +17,17 @@ export function ccmReply(model: SiteModel, request: MsgHeader, replyQueue: strin
     targetEndpoint: replyQueue,
     targetHost: request.sourceHost,
     sentTime: formatSentTime(model.clock.now()),
-    correlationId: request.id,
+    // 'wrong-correlation-id': a fresh id, so a client cannot match the reply to its request.
+    correlationId: model.violations.has('wrong-correlation-id')
+      ? `{${randomUUID().toUpperCase()}}`
+      : request.id,
     replyMode: 'Sync',
   };
   const post = buildCcmPost({
     header,
     body,
     compress: request.replyCompression === 'zlib',
-    deflate: replyDeflate,
+    deflate: model.violations.has('corrupt-compressed-reply') ? corruptDeflate : replyDeflate,
   });
   return {
     status: 200,

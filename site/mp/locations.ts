@@ -30,13 +30,12 @@ export function wsusLocationReply(
     http = `http://${new URL(http).hostname}:80`;
     https = `https://${new URL(https).hostname}:443`;
   }
-  return {
-    siteCode,
-    records: [
-      { wsusUrl: http, serverName: new URL(http).hostname, version: siteVersion },
-      { wsusUrl: https, serverName: new URL(https).hostname, version: siteVersion },
-    ],
-  };
+  const records = [{ wsusUrl: http, serverName: new URL(http).hostname, version: siteVersion }];
+  // 'location-no-https': the SUP has an HTTPS binding, but the reply names only its HTTP one (W-PORTS).
+  if (!model.violations.has('location-no-https')) {
+    records.push({ wsusUrl: https, serverName: new URL(https).hostname, version: siteVersion });
+  }
+  return { siteCode, records };
 }
 
 /**

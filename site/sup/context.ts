@@ -18,6 +18,7 @@ export interface ServedCatalog {
   lastChange: number;
 }
 
+const HOUR_MS = 3_600_000;
 const NO_PARENTS: readonly CatalogUpdate[] = [];
 
 export class SupContext {
@@ -121,9 +122,18 @@ export class SupContext {
     };
   }
 
+  /** The Expiration clients read: UTC (W-TIME), or, under the cookie-expiration violations, the server's
+   *  local time written without a zone (UTC-8: in the past when issued; UTC+9: 9 h later than real). */
+  #expirationText(expiresAt: number): string {
+    if (this.violates('cookie-expiration-local-time'))
+      return formatWsusTime(expiresAt - 8 * HOUR_MS, 'plain');
+    if (this.violates('cookie-expiration-ahead')) return formatWsusTime(expiresAt + 9 * HOUR_MS, 'plain');
+    return formatWsusTime(expiresAt, 'wsus');
+  }
+
   #seal(state: CookieState): WsusCookie {
     return {
-      expiration: formatWsusTime(state.expiresAt, 'wsus'),
+      expiration: this.#expirationText(state.expiresAt),
       encryptedData: this.sealer.sealCookie(state),
     };
   }

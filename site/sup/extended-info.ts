@@ -20,8 +20,10 @@ export function contentOrigin(ctx: SupContext, site: SiteRequest): string {
   return `http://${hostPart}:${port}`;
 }
 
-function fileLocation(origin: string, file: CatalogFile): FileLocation {
-  return { fileDigest: file.sha1.toString('base64'), url: `${origin}${file.contentPath}` };
+function fileLocation(origin: string, file: CatalogFile, digestMismatch = false): FileLocation {
+  // 'file-location-digest-mismatch': keyed by the SHA-256, while the Extended fragment's digest is the SHA-1.
+  const digest = digestMismatch ? file.sha256 : file.sha1;
+  return { fileDigest: digest.toString('base64'), url: `${origin}${file.contentPath}` };
 }
 
 function fragment(u: CatalogUpdate, infoType: string): string | undefined {
@@ -52,9 +54,13 @@ export function getExtendedUpdateInfo(
   const served = ctx.served();
   const found: CatalogUpdate[] = [];
   const outOfScopeRevisionIds: number[] = [];
-  for (const id of new Set(req.revisionIds)) {
+  const asked = [...new Set(req.revisionIds)];
+  // 'extended-drops-revision': the last id asked for is neither answered nor named out of scope (W-EXT).
+  if (ctx.violates('extended-drops-revision')) asked.pop();
+  for (const id of asked) {
     const u = ctx.model.catalog.byRevision(id);
-    if (u && u.catalogVersion <= served.version) found.push(u);
+    const retired = ctx.model.catalog.retiredIds.has(id);
+    if (u && u.catalogVersion <= served.version && !retired) found.push(u);
     else outOfScopeRevisionIds.push(id);
   }
   // Grouped by fragment type, then revision, as the real server orders them.
@@ -66,7 +72,8 @@ export function getExtendedUpdateInfo(
     }
   }
   const origin = contentOrigin(ctx, site);
-  const fileLocations = found.flatMap((u) => u.files.map((f) => fileLocation(origin, f)));
+  const mismatch = ctx.violates('file-location-digest-mismatch');
+  const fileLocations = found.flatMap((u) => u.files.map((f) => fileLocation(origin, f, mismatch)));
   return buildWsusResponse({
     operation: 'GetExtendedUpdateInfo',
     updates,

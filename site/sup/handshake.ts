@@ -23,15 +23,24 @@ export class ConfigBody {
   get(ctx: SupContext): Buffer {
     const { lastChange } = ctx.served();
     const { maxExtendedUpdatesPerRequest, hostName } = ctx.model.config;
-    const key = `${lastChange}|${maxExtendedUpdatesPerRequest}|${hostName}`;
+    const noAuth = ctx.violates('no-auth-plugin');
+    const hideRegistration = ctx.violates('registration-not-advertised');
+    const key = `${lastChange}|${maxExtendedUpdatesPerRequest}|${hostName}|${noAuth}|${hideRegistration}`;
     if (key !== this.#key) {
       const xml = buildWsusResponse({
         operation: 'GetConfig',
         lastChange: formatWsusTime(lastChange, 'wsus'),
-        isRegistrationRequired: true,
-        authPlugIns: [
-          { plugInId: 'SimpleTargeting', serviceUrl: 'SimpleAuthWebService/SimpleAuth.asmx', parameter: '' },
-        ],
+        // 'registration-not-advertised': says false, yet requireRegistered() still faults (W-CONFIG).
+        isRegistrationRequired: !hideRegistration,
+        authPlugIns: noAuth
+          ? []
+          : [
+              {
+                plugInId: 'SimpleTargeting',
+                serviceUrl: 'SimpleAuthWebService/SimpleAuth.asmx',
+                parameter: '',
+              },
+            ],
         properties: {
           MaxExtendedUpdatesPerRequest: String(maxExtendedUpdatesPerRequest),
           PackageServerShare: `\\\\${hostName}\\UpdateServicesPackages`,

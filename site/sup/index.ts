@@ -13,6 +13,7 @@ import {
 import { XmlError } from '../../protocol/xml.ts';
 import type { SiteModel } from '../model.ts';
 import type { FrontEndHandler, SiteReply, SiteRequest } from '../types.ts';
+import { brokenServiceReply } from './broken-services.ts';
 import { serveContent } from './content.ts';
 import { SupContext } from './context.ts';
 import { CookieSealer } from './cookies.ts';
@@ -173,7 +174,7 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
         const path = site.url.pathname.toLowerCase();
         if (path.startsWith('/content/')) return serveContent(ctx, site);
         if (!SERVICE_PATHS.has(path)) return httpError(404);
-        return handleSoap(site);
+        return brokenServiceReply(ctx, site, path) ?? handleSoap(site);
       } catch {
         return fault('InternalServerError', 'internal error', '');
       }

@@ -52,6 +52,8 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     ignoreCache: ctx.violates('full-resync-every-scan'),
     maxCatalogVersion: served.version,
     omitted: ctx.violates('skip-page') ? skippedPage(index, ctx.model.config.syncPageSize) : undefined,
+    retired: ctx.model.catalog.retiredIds,
+    hideRetired: ctx.violates('no-out-of-scope'),
     changedSinceAnchor: (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now),
   });
   const anchor = Math.max(state.anchor, ctx.deployments.anchor(now));
@@ -60,7 +62,10 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     newUpdates: result.newUpdates.map((u) => updateInfo(ctx, u, now)),
     outOfScopeRevisionIds: result.outOfScopeRevisionIds,
     changedUpdates: result.changedUpdates.map((u) => updateInfo(ctx, u, now)),
-    truncated: result.truncated,
+    // 'truncated-false-early': every page of leaf updates claims to end the round (W-PAGE).
+    truncated:
+      result.truncated &&
+      !(ctx.violates('truncated-false-early') && result.newUpdates.every((u) => u.isLeaf)),
     newCookie: ctx.renewCookie(state, anchor),
     driverSyncNotNeeded: index.drivers.length === 0,
   });

@@ -4,7 +4,7 @@
 //   Cached   = InstalledNonLeafUpdateIDs ∪ OtherCachedUpdateIDs
 //   New      = Needed − Cached, served one tier at a time (categories, detectoids, bundles, packages) in
 //              pages of at most pageSize, Truncated while more of Needed − Cached remains
-//   OutOfScope = Cached − Needed
+//   OutOfScope = Cached − Needed (retired revisions are never Needed: W-OOS)
 //   Changed  = Needed ∩ Cached whose deployment changed after the cookie's anchor
 import type { CatalogUpdate } from '../catalog/types.ts';
 import { prerequisitesMet, type SyncIndex, TIER } from './sync-index.ts';
@@ -20,6 +20,10 @@ export interface SoftwareSyncInput {
   maxCatalogVersion: number;
   /** Revisions left out as if they did not exist (the 'skip-page' violation only). */
   omitted?: ReadonlySet<number>;
+  /** Revisions an admin took out of scope (W-OOS): never new, named out of scope when cached. */
+  retired?: ReadonlySet<number>;
+  /** 'no-out-of-scope': retired revisions a client has cached are not named out of scope. */
+  hideRetired?: boolean;
   /** True when the deployment state of this revision changed after the client's anchor. */
   changedSinceAnchor: (u: CatalogUpdate) => boolean;
 }
@@ -41,7 +45,7 @@ export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput):
   const changedUpdates: CatalogUpdate[] = [];
   for (const u of index.software) {
     if (u.catalogVersion > input.maxCatalogVersion || !prerequisitesMet(u, installed)) continue;
-    if (input.omitted?.has(u.revisionId)) continue;
+    if (input.omitted?.has(u.revisionId) || input.retired?.has(u.revisionId)) continue;
     needed.add(u.revisionId);
     if (input.ignoreCache || !cached.has(u.revisionId)) fresh.push(u);
     else if (input.changedSinceAnchor(u)) changedUpdates.push(u);
@@ -60,7 +64,10 @@ export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput):
   }
 
   const outOfScopeRevisionIds: number[] = [];
-  for (const id of cached) if (!needed.has(id)) outOfScopeRevisionIds.push(id);
+  for (const id of cached) {
+    if (needed.has(id) || (input.hideRetired && input.retired?.has(id))) continue;
+    outOfScopeRevisionIds.push(id);
+  }
 
   return { newUpdates, outOfScopeRevisionIds, changedUpdates, truncated: fresh.length > newUpdates.length };
 }

@@ -32,17 +32,23 @@ describe('conformance against a broken target', () => {
   it.each([
     ['garbage', () => garbage, /unparseable|not a|malformed|HTTP/i],
     ['resets', () => resetting, /transport failure|reset|socket/i],
-  ] as const)('%s: every check fails or skips with a message', async (_, server, pattern) => {
-    const url = origin(server());
-    const target = parseTarget({ sup: url, mp: url, dp: url, observer: url });
-    const report = await runConformance({ target, checks: ALL_CHECKS, checkTimeoutMs: 10_000 });
-    expect(report.results).toHaveLength(ALL_CHECKS.length);
-    for (const r of report.results) {
-      expect(['fail', 'skip'], `${r.id}: ${r.message}`).toContain(r.status);
-      if (r.status === 'skip') expect(r.message).toContain('observer');
-    }
-    const failed = report.results.filter((r) => r.status === 'fail');
-    expect(failed.length).toBeGreaterThan(0);
-    for (const r of failed) expect(r.message, r.id).toMatch(pattern);
-  });
+  ] as const)(
+    '%s: every check fails, skips or is blocked by the failed handshake, with a message',
+    async (_, server, pattern) => {
+      const url = origin(server());
+      const target = parseTarget({ sup: url, mp: url, dp: url, observer: url });
+      const report = await runConformance({ target, checks: ALL_CHECKS, checkTimeoutMs: 10_000 });
+      expect(report.results).toHaveLength(ALL_CHECKS.length);
+      for (const r of report.results) {
+        expect(['fail', 'skip', 'blocked'], `${r.id}: ${r.message}`).toContain(r.status);
+        if (r.status === 'skip') expect(r.message).toContain('observer');
+        if (r.status === 'blocked') expect(r.message).toMatch(/^blocked by sup-handshake: /);
+      }
+      // One root cause, one failure: the SUP checks are blocked behind the failed handshake.
+      expect(report.results.find((r) => r.id === 'sup-handshake')!.status).toBe('fail');
+      const failed = report.results.filter((r) => r.status === 'fail');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const r of failed) expect(r.message, r.id).toMatch(pattern);
+    },
+  );
 });

@@ -20,13 +20,30 @@ const results: CheckResult[] = [
     durationMs: 3400,
   },
   { id: 'c', title: 'C', rules: ['S-TTL'], status: 'skip', message: 'skipped: needs clock', durationMs: 0 },
+  {
+    id: 'd',
+    title: 'D',
+    rules: ['W-DELTA'],
+    status: 'blocked',
+    message: 'blocked by sup-handshake: GetAuthorizationCookie answered HTTP 404',
+    durationMs: 0,
+  },
+  {
+    id: 'e',
+    title: 'E',
+    rules: ['W-PAGE'],
+    status: 'pass',
+    message: 'fine',
+    durationMs: 9000,
+    loadFinding: 'load finding (not a conformance failure): 3 of 9 replies took 2 s or more',
+  },
 ];
 const report: ConformanceReport = {
   target: { sup: 'http://127.0.0.1:1234' },
   startedAt: '2024-01-01T00:00:00.000Z',
   durationMs: 3412,
   results,
-  counts: { total: 3, passed: 1, failed: 1, skipped: 1 },
+  counts: { total: 5, passed: 2, failed: 1, skipped: 1, blocked: 1 },
 };
 
 describe('conformance reports', () => {
@@ -35,10 +52,15 @@ describe('conformance reports', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
     const suite = doc.testsuites.testsuite;
-    expect(suite.tests).toBe('3');
+    expect(suite.tests).toBe('5');
     expect(suite.failures).toBe('1');
-    expect(suite.skipped).toBe('1');
-    expect(suite.testcase).toHaveLength(3);
+    // JUnit has no "blocked": it counts as skipped, its message naming the blocking check.
+    expect(suite.skipped).toBe('2');
+    expect(suite.testcase).toHaveLength(5);
+    expect(suite.testcase[3].skipped.message).toBe(
+      'blocked by sup-handshake: GetAuthorizationCookie answered HTTP 404',
+    );
+    expect(suite.testcase[4]['system-out']).toContain('load finding (not a conformance failure)');
     const failed = suite.testcase[1];
     expect(failed.name).toBe('b [W-COOKIE, W-PAGE]');
     expect(failed.failure.message).toContain('expected <CookieExpired> & got "InvalidCookie"');
@@ -65,6 +87,9 @@ describe('conformance reports', () => {
     const text = formatTextReport(report);
     expect(text).toContain('FAIL  b [W-COOKIE, W-PAGE]');
     expect(text).toContain('1 failed');
+    expect(text).toContain('BLOCK d [W-DELTA]');
+    expect(text).toContain('1 blocked');
+    expect(text).toContain('LOAD  load finding (not a conformance failure)');
     expect(text).toContain('NOT CONFORMANT');
   });
 });

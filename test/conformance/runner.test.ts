@@ -40,7 +40,7 @@ describe('conformance runner', () => {
     expect(ran).toBe(false);
     expect(report.results[0]!.status).toBe('skip');
     expect(report.results[0]!.message).toMatch(/clock: the target has no observer API/);
-    expect(report.counts).toEqual({ total: 1, passed: 0, failed: 0, skipped: 1 });
+    expect(report.counts).toEqual({ total: 1, passed: 0, failed: 0, skipped: 1, blocked: 0 });
   });
 
   it('skips clock checks, with the reason, when the observer answers /api/stats but has no clock control', async () => {
@@ -107,7 +107,7 @@ describe('conformance runner', () => {
     await http.close();
     expect(report.results.map((r) => r.status)).toEqual(['fail', 'fail', 'pass']);
     expect(report.results[0]!.message).toContain('transport failure (reset): socket hang up');
-    expect(report.counts).toEqual({ total: 3, passed: 1, failed: 2, skipped: 0 });
+    expect(report.counts).toEqual({ total: 3, passed: 1, failed: 2, skipped: 0, blocked: 0 });
   });
 
   it('fails a check that does not finish in time', async () => {
@@ -123,6 +123,68 @@ describe('conformance runner', () => {
     );
     await http.close();
     expect(report.results[0]!.status).toBe('fail');
-    expect(report.results[0]!.message).toContain('did not finish within 0.05 s');
+    expect(report.results[0]!.message).toContain('no reply from the target for 0.05 s');
+  });
+
+  it('reports checks whose root-cause check failed as blocked, once, naming the root cause', async () => {
+    const caps = await detectCapabilities(target, undefined);
+    const http = new HttpClient();
+    const ctx = { target, capabilities: caps.offered, http, observer: undefined };
+    let dependentRan = false;
+    const report = await runChecks(
+      [
+        check('root', async () => fail('the handshake broke')),
+        {
+          ...check('child', async () => {
+            dependentRan = true;
+            return pass('ran');
+          }),
+          dependsOn: ['root'],
+        },
+        { ...check('grandchild', async () => pass('ran')), dependsOn: ['child'] },
+        { ...check('independent', async () => pass('ran')), dependsOn: ['other'] },
+      ],
+      ctx,
+      caps,
+      {},
+    );
+    await http.close();
+    expect(dependentRan).toBe(false);
+    expect(report.results.map((r) => r.status)).toEqual(['fail', 'blocked', 'blocked', 'pass']);
+    expect(report.results[1]!.message).toBe('blocked by root: the handshake broke');
+    expect(report.results[2]!.message).toBe('blocked by root: the handshake broke');
+    expect(report.counts).toEqual({ total: 4, passed: 1, failed: 1, skipped: 0, blocked: 2 });
+  });
+
+  it('limits time per reply, not per check: a slow but steady target passes and its slowest reply is reported', async () => {
+    // Each reply takes 60 ms; the check sends 5 (300 ms in all) under a 150 ms no-reply limit.
+    const server = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), 60);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const http = new HttpClient();
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const caps = await detectCapabilities(target, undefined);
+      const ctx = { target, capabilities: caps.offered, http, observer: undefined };
+      const report = await runChecks(
+        [
+          check('steady', async (c) => {
+            for (let i = 0; i < 5; i++) await c.http.send('GET', url);
+            return pass('all answered');
+          }),
+        ],
+        ctx,
+        caps,
+        {},
+        { checkTimeoutMs: 150 },
+      );
+      expect(report.results[0]!.status, report.results[0]!.message).toBe('pass');
+      expect(report.results[0]!.requests).toBe(5);
+      expect(report.results[0]!.slowestMs).toBeGreaterThanOrEqual(50);
+    } finally {
+      await http.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

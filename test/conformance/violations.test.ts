@@ -69,7 +69,7 @@ const CASES: { violation: string; fails: Record<string, RegExp> }[] = [
     violation: 'drop-state-messages',
     fails: {
       'state-messages':
-        /the site accepted 120 and processed \d+ of the 120 messages posted \(12 reports\), expected exactly 120 of each.*never reached compliance.*loses state messages/,
+        /the MP answered 200 to all 12 reports \(120 messages\), but the observer counts 120 accepted and \d+ processed \(GET \/api\/backlog\), expected 120 of each.*never reached compliance.*loses state messages/,
       'state-backlog': /lost state messages/,
     },
   },
@@ -111,6 +111,88 @@ const CASES: { violation: string; fails: Record<string, RegExp> }[] = [
     },
   },
   {
+    violation: 'truncated-false-early',
+    fails: {
+      'wsus-paging':
+        /page \d+ \(\d+ NewUpdates\) said Truncated=false .*yet one more SyncUpdates brought \d+ more.*a client paging as WUA does stops at that page/,
+    },
+  },
+  {
+    // GetConfig advertises nothing to authorize with: the handshake fails once, naming it.
+    violation: 'no-auth-plugin',
+    fails: { 'sup-handshake': /cannot authorize: GetConfig lists no AuthInfo plug-in/ },
+  },
+  {
+    violation: 'registration-not-advertised',
+    fails: {
+      'wsus-config':
+        /IsRegistrationRequired=false, yet SyncUpdates answers RegistrationRequired to a client that did not register/,
+    },
+  },
+  {
+    violation: 'no-simpleauth-service',
+    fails: {
+      'sup-handshake':
+        /fails at GetAuthorizationCookie \(AuthInfo SimpleTargeting at http:\/\/127\.0\.0\.1:\d+\/SimpleAuthWebService\/SimpleAuth\.asmx\).*HTTP 404/,
+    },
+  },
+  {
+    violation: 'no-out-of-scope',
+    fails: {
+      'wsus-out-of-scope':
+        /did not name \d+ \(expired\), \d+ \(declined\), \d+ \(superseded\) in OutOfScopeRevisionIDs/,
+    },
+  },
+  {
+    violation: 'extended-drops-revision',
+    fails: { 'wsus-extended-info': /requested revisions were neither answered nor named out of scope/ },
+  },
+  {
+    violation: 'file-location-digest-mismatch',
+    fails: {
+      'wsus-extended-info':
+        /files have no FileLocation under their digest: .* of revision \d+ .*FileLocations match no file digest: .* is listed under .*, the SHA-256 of .* not its SHA-1 digest/,
+    },
+  },
+  {
+    violation: 'https-getconfig-only',
+    fails: {
+      'sup-https-scan':
+        /over HTTPS \(https:\/\/127\.0\.0\.1:\d+\) the handshake after GetConfig .* fails: .*HTTP 500.*GetConfig works there/,
+    },
+  },
+  {
+    violation: 'location-no-https',
+    fails: {
+      'mp-replies': /WSUS location reply lists only http:\/\/.* although the SUP answers HTTPS on https:/,
+    },
+  },
+  {
+    violation: 'wrong-correlation-id',
+    fails: { 'mp-replies': /CorrelationID \{[0-9A-F-]+\} is not the request's message ID/ },
+  },
+  {
+    violation: 'corrupt-compressed-reply',
+    fails: {
+      'mp-replies':
+        /compressed payload fails its zlib checksum \(Adler-32 declared [0-9a-f]{8}, the data inflates to [0-9a-f]{8}\): the MP sent corrupt data/,
+    },
+  },
+  {
+    violation: 'cookie-expiration-local-time',
+    fails: {
+      'wsus-cookie-expiry':
+        /Expiration .* \(written without a zone: read as UTC, W-TIME\) is 420 min in the past when issued/,
+    },
+  },
+  {
+    violation: 'cookie-expiration-ahead',
+    fails: {
+      'wsus-cookie-expiry':
+        /1 min before the Expiration it announced, the SUP answered CookieExpired .*really expires earlier than its Expiration says/,
+    },
+  },
+  {
     violation: 'accept-any-cookie',
     fails: {
       'wsus-invalid-cookie':
@@ -129,6 +211,28 @@ describe('each check fails on a site that breaks its rule', () => {
         expect(result.message).toMatch(fails[result.id]!);
       }
       expect(report.results).toHaveLength(Object.keys(fails).length);
+    } finally {
+      await site.stop();
+    }
+  });
+
+  it('reports a broken handshake once and the checks that depend on it as blocked', async () => {
+    const site = await startTestSite(['no-simpleauth-service']);
+    try {
+      const report = await runConformance({ target: site.target, checks: ALL_CHECKS });
+      const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.id);
+      const blocked = report.results.filter((r) => r.status === 'blocked');
+      expect(failed).toEqual(['sup-handshake']);
+      for (const check of ALL_CHECKS.filter((c) => c.dependsOn?.includes('sup-handshake'))) {
+        const r = report.results.find((x) => x.id === check.id)!;
+        expect(r.status, `${r.id}: ${r.message}`).toBe('blocked');
+        expect(r.message).toMatch(
+          /^blocked by sup-handshake: the SUP handshake fails at GetAuthorizationCookie/,
+        );
+      }
+      expect(report.counts.blocked).toBe(blocked.length);
+      // MP-only checks do not depend on the SUP and still run.
+      expect(report.results.find((r) => r.id === 'state-messages')!.status).toBe('pass');
     } finally {
       await site.stop();
     }
