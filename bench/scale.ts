@@ -2,7 +2,8 @@
 // 5 wall minutes, fast enough that every client acts (policy poll every 60 min → speed >= 12 for a
 // 5-minute run). Prints harness RSS and bytes per client, requests by operation, lateness p99, errors by
 // kind, and the generator's vs the site's CPU.
-// Usage: npm run bench:scale -- [--clients 100000] [--speed 15] [--minutes 5] [--workers N]
+// Usage: npm run bench:scale -- [--clients 100000] [--speed 15] [--minutes 5] [--workers N] [--out influxdb=URL ...]
+// (`--out`: extra outputs, e.g. to measure what streaming to InfluxDB costs the generator's CPU.)
 import { parseArgs } from 'node:util';
 import { runBench } from '../harness/run/bench-run.ts';
 
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     speed: { type: 'string', default: '15' },
     minutes: { type: 'string', default: '5' },
     workers: { type: 'string' },
+    out: { type: 'string', multiple: true },
   },
 });
 const speed = Number(values.speed);
@@ -24,6 +26,7 @@ const outcome = await runBench({
   // Wall minutes × speed = virtual minutes.
   duration: `${Math.round(minutes * speed)}m`,
   ...(values.workers ? { workers: Number(values.workers) } : {}),
+  ...(values.out ? { outputs: values.out } : {}),
 });
 console.log(outcome.text);
 process.exitCode = outcome.exitCode;
