@@ -98,6 +98,8 @@ export class SupContext {
 
   requireRegistered(clientId: string): void {
     if (this.violates('no-registration-check')) return;
+    // An anonymous SUP says IsRegistrationRequired=false: its cookies name nobody to register.
+    if (this.model.config.auth === 'anonymous') return;
     if (!this.registrations.has(clientId)) throw new SupFault('RegistrationRequired', 'cookie');
   }
 
@@ -121,9 +123,14 @@ export class SupContext {
     };
   }
 
+  /** A timestamp as this SUP writes it (the configured timeStyle). */
+  time(ms: number): string {
+    return formatWsusTime(ms, this.model.config.timeStyle);
+  }
+
   #seal(state: CookieState): WsusCookie {
     return {
-      expiration: formatWsusTime(state.expiresAt, 'wsus'),
+      expiration: this.time(state.expiresAt),
       encryptedData: this.sealer.sealCookie(state),
     };
   }
