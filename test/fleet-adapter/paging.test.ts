@@ -96,9 +96,10 @@ describe('W-PAGE: SyncUpdates paging', () => {
       }
       expect(rounds.length, `client ${c}: a cold scan unlocks updates in rounds`).toBeGreaterThan(1);
       for (const [r, round] of rounds.entries()) {
-        expect(round.map((p) => p.truncated), `client ${c} round ${r}`).toEqual(
-          round.map((_, i) => i < round.length - 1),
-        );
+        expect(
+          round.map((p) => p.truncated),
+          `client ${c} round ${r}`,
+        ).toEqual(round.map((_, i) => i < round.length - 1));
         if (r > 0) expect(round[0]!.installed).toBeGreaterThan(rounds[r - 1]![0]!.installed);
       }
     }
