@@ -2,6 +2,9 @@
 // the cold scan of behaviour.md W-COLD, the warm (delta) scan of W-DELTA, and the recovery of every fault
 // code (W-COOKIE, protocol-reference §1.5). It keeps what WUA keeps between scans (config, cookie, cached
 // revision ids) and reports what each scan cost on the wire. Used by the demo, tests, bench and conformance.
+// The rules it shares with the swarm live in harness/fleet: SyncUpdates rounds and pages (W-PAGE,
+// wsus-paging.ts) and the authorization GetConfig advertises (W-AUTH, wsus-auth.ts); server times are
+// read with the protocol's WSUS time parser (W-TIME).
 import { createHash } from 'node:crypto';
 import {
   buildWsusRequest,
