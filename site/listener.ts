@@ -24,6 +24,8 @@ export interface ListenerContext {
   maxRequestBytes: number;
   /** Shared by every listener, so HTTP and HTTPS requests of one front-end count against one limit. */
   inFlight: InFlightLimits;
+  /** SUP services at non-default first path segments (see routeRequest). */
+  extraSupSegments?: ReadonlySet<string>;
 }
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -61,7 +63,7 @@ const SERVICE_UNAVAILABLE: SiteReply = {
 };
 
 export function createRequestHandler(ctx: ListenerContext): RequestHandler {
-  const { stats, faults, frontEnds, maxRequestBytes, secure, role, inFlight } = ctx;
+  const { stats, faults, frontEnds, maxRequestBytes, secure, role, inFlight, extraSupSegments } = ctx;
 
   return (req, res) => {
     // Once per request, in order: it also consumes the socket's record of a rewritten CCM_POST.
@@ -75,7 +77,7 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
       return;
     }
     const rawPath = req.url ?? '/';
-    const route = routeRequest(role, secure, rawPath);
+    const route = routeRequest(role, secure, rawPath, extraSupSegments);
     if (route.kind === 'unknown') {
       req.resume();
       const c = stats.counters(UNROUTED, 'UnknownPath');

@@ -1,8 +1,14 @@
 // What every front-end of the reference site shares: configuration, the clock, the catalog, the
 // deployments and the named protocol violations (switched on only to prove conformance checks fail).
+import type { WsusTimeStyle } from '../protocol/wsus/index.ts';
 import type { Catalog } from './catalog/types.ts';
 import type { SiteClock } from './clock.ts';
 import type { DeploymentStore } from './deployments.ts';
+
+export type SupAuthMode = 'simple' | 'anonymous';
+
+/** Where real WSUS runs its SimpleAuth service (relative to the SUP's URL). */
+export const DEFAULT_AUTH_SERVICE_URL = 'SimpleAuthWebService/SimpleAuth.asmx';
 
 export interface SiteConfig {
   siteCode: string;
@@ -19,6 +25,21 @@ export interface SiteConfig {
   /** NewUpdates per SyncUpdates page (real WSUS: 200). */
   syncPageSize: number;
   maxExtendedUpdatesPerRequest: number;
+  /**
+   * How the SUP writes its timestamps (cookie Expiration, LastChange, deadlines): 'wsus' as real WSUS
+   * (UTC with Z), 'offset' (+00:00) or 'plain' (no zone, as the Python peers do) — W-TIME: every client
+   * must read all three as UTC.
+   */
+  timeStyle: WsusTimeStyle;
+  /**
+   * The authorization the SUP's GetConfig advertises (W-AUTH): 'simple' = the SimpleTargeting plug-in
+   * with its service at `authServiceUrl` (real WSUS); 'anonymous' = only the Anonymous plug-in, no
+   * authorization service, GetCookie without authorization cookies (the Python/PHP peers).
+   */
+  auth: SupAuthMode;
+  /** ServiceUrl of the SimpleTargeting plug-in, relative to the SUP's URL (real WSUS:
+   *  SimpleAuthWebService/SimpleAuth.asmx); the only path that answers GetAuthorizationCookie. */
+  authServiceUrl: string;
   /** Largest request body accepted (bytes); larger gets 413 like IIS's request filtering. */
   maxRequestBytes: number;
   /**

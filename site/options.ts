@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ClockOptions } from './clock.ts';
 import type { FaultConfigInput } from './faults.ts';
-import type { SiteConfig, ViolationName } from './model.ts';
+import { DEFAULT_AUTH_SERVICE_URL, type SiteConfig, type ViolationName } from './model.ts';
 import type { ProcessorOptions } from './statemsg/index.ts';
 import type { TlsFiles } from './tls.ts';
 import { InvalidInputError, parseOrThrow } from './validation.ts';
@@ -42,6 +42,9 @@ export const SITE_DEFAULTS: SiteConfig = {
   cookieLifetimeMinutes: 60,
   syncPageSize: 200,
   maxExtendedUpdatesPerRequest: 50,
+  timeStyle: 'wsus',
+  auth: 'simple',
+  authServiceUrl: DEFAULT_AUTH_SERVICE_URL,
   maxRequestBytes: 32 * 1024 * 1024,
   // IIS's default application-pool queue length (protocol-reference §4.2: WsusPool Queue Length 1000,
   // 2000 when tuned); the MP and DP run in their own IIS pools with the same default.
@@ -52,6 +55,13 @@ export const SITE_DEFAULTS: SiteConfig = {
 
 /** Catalog seed; the size defaults to the generator's own (sized for a ~5 MB cold scan). */
 export const CATALOG_DEFAULTS = { seed: 1 };
+
+/** A relative path of plain segments (no "..", no query): where the SUP serves its SimpleAuth service. */
+const AUTH_SERVICE_URL = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const RESERVED_SUP_PATHS = new Set([
+  'clientwebservice/client.asmx',
+  'reportingwebservice/reportingwebservice.asmx',
+]);
 
 const port = z.number().int().min(0).max(65535);
 const maxInFlight = z.number().int().min(1).max(1_000_000);
@@ -73,6 +83,21 @@ const configSchema = z.object({
   cookieLifetimeMinutes: z.number().positive().max(525_600).optional(),
   syncPageSize: z.number().int().min(1).max(100_000).optional(),
   maxExtendedUpdatesPerRequest: z.number().int().min(1).max(10_000).optional(),
+  timeStyle: z.enum(['wsus', 'offset', 'plain']).optional(),
+  auth: z.enum(['simple', 'anonymous']).optional(),
+  authServiceUrl: z
+    .string()
+    .regex(
+      AUTH_SERVICE_URL,
+      'expected a path relative to the SUP URL, like SimpleAuthWebService/SimpleAuth.asmx (letters, digits, . _ - between slashes)',
+    )
+    .refine((url) => !RESERVED_SUP_PATHS.has(url.toLowerCase()), {
+      message: 'is the path of another SUP service (ClientWebService, ReportingWebService)',
+    })
+    .refine((url) => !['content', 'selfupdate'].includes(url.split('/')[0]!.toLowerCase()), {
+      message: 'must not be under /Content or /selfupdate (the SUP serves files there)',
+    })
+    .optional(),
   maxRequestBytes: z
     .number()
     .int()
@@ -128,6 +153,11 @@ export function resolveSiteOptions(options: StartSiteOptions = {}): ResolvedSite
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   checkDistinctPorts(config);
+  if (config.auth === 'anonymous' && given.authServiceUrl !== undefined) {
+    throw new InvalidInputError([
+      `authServiceUrl: got ${JSON.stringify(given.authServiceUrl)}: an anonymous SUP has no authorization service; drop it or use auth 'simple'`,
+    ]);
+  }
   const clockOptions = parseOrThrow(clockSchema, clock, 'clock') ?? {};
   const catalogOptions = parseOrThrow(catalogSchema, catalog, 'catalog') ?? {};
   return {

@@ -41,11 +41,20 @@ const CONTENT_OVER_HTTPS: Route = {
   reason: 'WSUS content is served on the HTTP content port only, not over HTTPS',
 };
 
-export function routeRequest(role: ListenerRole, secure: boolean, rawPath: string): Route {
+/**
+ * `extraSupSegments`: first segments (lower case) of SUP services at non-default paths, e.g. an
+ * authorization service the SUP advertises at another ServiceUrl (W-AUTH).
+ */
+export function routeRequest(
+  role: ListenerRole,
+  secure: boolean,
+  rawPath: string,
+  extraSupSegments?: ReadonlySet<string>,
+): Route {
   const segment = firstSegment(rawPath);
   if (role === 'sup') {
     if (segment === 'content') return secure ? CONTENT_OVER_HTTPS : SUP;
-    return SUP_SEGMENTS.has(segment) ? SUP : UNKNOWN;
+    return SUP_SEGMENTS.has(segment) || extraSupSegments?.has(segment) ? SUP : UNKNOWN;
   }
   if (DP_SEGMENTS.has(segment)) return DP;
   return MP_SEGMENTS.has(segment) ? MP : UNKNOWN;

@@ -96,6 +96,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       frontEnds: { sup, mp, dp },
       maxRequestBytes: config.maxRequestBytes,
       maxInFlight: { sup: config.supMaxInFlight, mp: config.mpMaxInFlight, dp: config.dpMaxInFlight },
+      extraSupSegments: config.auth === 'simple' ? [config.authServiceUrl.split('/')[0]!] : [],
       stats,
       faults,
     });

@@ -31,6 +31,8 @@ export interface ShellOptions {
   maxInFlight?: InFlightLimitsInput;
   stats?: SiteStats;
   faults?: FaultInjector;
+  /** First path segments of SUP services at non-default paths (e.g. a relocated SimpleAuth service). */
+  extraSupSegments?: readonly string[];
 }
 
 export interface ShellUrls {
@@ -70,6 +72,7 @@ export async function startShell(options: ShellOptions): Promise<RunningShell> {
     faults,
     maxRequestBytes: options.maxRequestBytes,
     inFlight,
+    extraSupSegments: new Set((options.extraSupSegments ?? []).map((segment) => segment.toLowerCase())),
   });
   const serverOptions = {
     keepAliveTimeout: KEEP_ALIVE_MS,

@@ -48,6 +48,9 @@ export interface ServeFlags {
   certDir?: string;
   violation?: string[];
   faults?: string;
+  auth?: string;
+  authServiceUrl?: string;
+  timeStyle?: string;
 }
 
 function integer(option: string, value: string, min: number, max: number, what: string): number {
@@ -248,7 +251,42 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
   }
 
   if (flags.faults !== undefined) options.faults = readFaultsFile(flags.faults);
+  parseSupProtocolFlags(flags, options);
   return options;
+}
+
+/** W-AUTH and W-TIME: what the SUP's GetConfig advertises for authorization and how it writes times. */
+function parseSupProtocolFlags(flags: ServeFlags, options: StartSiteOptions): void {
+  if (flags.auth !== undefined) {
+    if (flags.auth !== 'simple' && flags.auth !== 'anonymous') {
+      throw new OptionError(
+        '--auth',
+        flags.auth,
+        "expected 'simple' (SimpleTargeting plug-in and its service, as real WSUS) or 'anonymous' (only the Anonymous plug-in, no authorization service)",
+      );
+    }
+    options.auth = flags.auth;
+  }
+  if (flags.authServiceUrl !== undefined) {
+    if (options.auth === 'anonymous') {
+      throw new OptionError(
+        '--auth-service-url',
+        flags.authServiceUrl,
+        'an anonymous SUP has no authorization service; drop it or use --auth simple',
+      );
+    }
+    options.authServiceUrl = flags.authServiceUrl;
+  }
+  if (flags.timeStyle !== undefined) {
+    if (flags.timeStyle !== 'wsus' && flags.timeStyle !== 'offset' && flags.timeStyle !== 'plain') {
+      throw new OptionError(
+        '--time-style',
+        flags.timeStyle,
+        "expected 'wsus' (UTC with Z, as real WSUS), 'offset' (+00:00) or 'plain' (no zone)",
+      );
+    }
+    options.timeStyle = flags.timeStyle;
+  }
 }
 
 function readFaultsFile(file: string): StartSiteOptions['faults'] {

@@ -69,6 +69,20 @@ export function serveCommand(): Command {
       )
       .option('--violation <name>', 'switch on a protocol violation (repeatable)', collect)
       .option('--faults <file>', 'fault-injection rules (JSON, same shape as PUT /api/faults)')
+      .option(
+        '--auth <mode>',
+        "authorization GetConfig advertises: 'simple' (SimpleTargeting, as real WSUS) or 'anonymous' (only the Anonymous plug-in, no SimpleAuth service)",
+        'simple',
+      )
+      .option(
+        '--auth-service-url <path>',
+        'ServiceUrl of the SimpleTargeting plug-in, relative to the SUP (default SimpleAuthWebService/SimpleAuth.asmx)',
+      )
+      .option(
+        '--time-style <style>',
+        "how the SUP writes timestamps: 'wsus' (UTC with Z), 'offset' (+00:00) or 'plain' (no zone, as Python peers)",
+        'wsus',
+      )
       .exitOverride((err: CommanderError) => {
         // Commander's own usage errors (unknown option, missing value) are option errors too: exit 2.
         if (err.exitCode !== 0) process.exit(EXIT_INVALID_INPUT);

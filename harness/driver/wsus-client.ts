@@ -2,6 +2,9 @@
 // the cold scan of behaviour.md W-COLD, the warm (delta) scan of W-DELTA, and the recovery of every fault
 // code (W-COOKIE, protocol-reference §1.5). It keeps what WUA keeps between scans (config, cookie, cached
 // revision ids) and reports what each scan cost on the wire. Used by the demo, tests, bench and conformance.
+// The rules it shares with the swarm live in harness/fleet: SyncUpdates rounds and pages (W-PAGE,
+// wsus-paging.ts) and the authorization GetConfig advertises (W-AUTH, wsus-auth.ts); server times are
+// read with the protocol's WSUS time parser (W-TIME).
 import { createHash } from 'node:crypto';
 import {
   buildWsusRequest,
@@ -10,6 +13,7 @@ import {
   parseCoreFragment,
   parseExtendedFragment,
   parseWsusResponse,
+  readWsusTime,
   pathFor,
   type UpdateInfo,
   type WsusCookie,
@@ -18,6 +22,13 @@ import {
   type WsusRequest,
   type WsusResponseOf,
 } from '../../protocol/wsus/index.ts';
+import {
+  authorizationFrom,
+  authorizationTarget,
+  SIMPLE_TARGETING,
+  SoftwareSyncRounds,
+  type WsusAuthorization,
+} from '../fleet/index.ts';
 import { HttpFailure, type HttpClient } from './http.ts';
 import { computerInfo, EMPTY_GUID, scanReportEvents, wsusHeaders } from './wsus-machine.ts';
 
@@ -100,6 +111,8 @@ export interface ScanResult {
   bytesIn: number;
   /** Software SyncUpdates calls. */
   syncPages: number;
+  /** Rounds of the software pass (W-PAGE: a new round only after one that brought prerequisites). */
+  syncRounds: number;
   /** Revision ids the server offered as new (software pass, in order). */
   newUpdateIds: number[];
   /** New ids the client already had: a server that ignores the cache (should be 0). */
@@ -150,6 +163,8 @@ export class WsusScanClient {
   #lastChange: string | undefined;
   #maxExtended = 50;
   #registrationRequired = true;
+  /** From GetConfig's AuthInfo (W-AUTH); real WSUS's until a GetConfig says otherwise. */
+  #authorization: WsusAuthorization = SIMPLE_TARGETING;
   #cookie: WsusCookie | undefined;
   #installed = new Set<number>();
   #other = new Set<number>();
@@ -205,7 +220,7 @@ export class WsusScanClient {
   async warmScan(): Promise<ScanResult> {
     return this.#runScan('warm', async () => {
       if (!this.#lastChange) await this.#handshake();
-      else if (!this.#cookie || Date.parse(this.#cookie.expiration) <= this.#now()) await this.#renewCookie();
+      else if (!this.#cookie || cookieExpired(this.#cookie, this.#now())) await this.#renewCookie();
     });
   }
 
@@ -225,6 +240,7 @@ export class WsusScanClient {
       bytesOut: 0,
       bytesIn: 0,
       syncPages: 0,
+      syncRounds: 0,
       newUpdateIds: [],
       repeatedUpdateIds: [],
       outOfScopeIds: [],
@@ -270,6 +286,7 @@ export class WsusScanClient {
     );
     this.#lastChange = config.lastChange;
     this.#registrationRequired = config.isRegistrationRequired;
+    this.#authorization = authorizationFrom(config.authPlugIns);
     const max = Number(config.properties.MaxExtendedUpdatesPerRequest);
     this.#maxExtended = Number.isInteger(max) && max > 0 ? max : 50;
   }
@@ -291,15 +308,12 @@ export class WsusScanClient {
   }
 
   async #getCookie(): Promise<void> {
-    const auth = await this.#call(
-      { operation: 'GetAuthorizationCookie', clientId: this.clientId, dnsName: this.dnsName },
-      false,
-    );
+    const authCookies = await this.#authorizationCookies();
     const now = this.#now();
     const cookie = await this.#call(
       {
         operation: 'GetCookie',
-        authCookies: [{ plugInId: auth.plugInId, cookieData: auth.cookieData }],
+        authCookies,
         // Real WUA sends only the old Expiration (Appendix A).
         oldCookie: this.#cookie ? { expiration: this.#cookie.expiration } : undefined,
         lastChange: this.#lastChange ?? formatWsusTime(now, 'wsus'),
@@ -311,6 +325,20 @@ export class WsusScanClient {
     this.#cookie = { expiration: cookie.expiration, encryptedData: cookie.encryptedData };
   }
 
+  /** W-AUTH: GetAuthorizationCookie at the advertised service; none with the Anonymous plug-in. */
+  async #authorizationCookies(): Promise<{ plugInId: string; cookieData: string }[]> {
+    const auth = this.#authorization;
+    if (auth.kind === 'anonymous') return [];
+    if (auth.kind === 'unusable') {
+      throw new ScanAbort({ kind: 'protocol', operation: 'GetConfig', message: auth.reason });
+    }
+    const reply = await this.#call(
+      { operation: 'GetAuthorizationCookie', clientId: this.clientId, dnsName: this.dnsName },
+      false,
+    );
+    return [{ plugInId: reply.plugInId, cookieData: reply.cookieData }];
+  }
+
   async #register(): Promise<void> {
     await this.#call(() => ({
       operation: 'RegisterComputer',
@@ -319,23 +347,26 @@ export class WsusScanClient {
     }));
   }
 
-  #softwareSyncRequest(): WsusRequest {
+  /** `pending`: this round's prerequisites, sent as other cached ids until the round ends (W-PAGE). */
+  #softwareSyncRequest(pending: readonly number[] = []): WsusRequest & { operation: 'SyncUpdates' } {
+    const other = [...this.#other, ...pending];
     return {
       operation: 'SyncUpdates',
       cookie: this.#requireCookie(),
       expressQuery: false,
       // Real WUA omits the arrays (rather than sending them empty) while it has nothing to list.
       installedNonLeafUpdateIds: this.#installed.size > 0 ? [...this.#installed] : undefined,
-      otherCachedUpdateIds: this.#other.size > 0 ? [...this.#other] : undefined,
+      otherCachedUpdateIds: other.length > 0 ? other : undefined,
       skipSoftwareSync: false,
     };
   }
 
+  /** W-PAGE: pages while Truncated, a new round only after one that brought prerequisites. */
   async #softwareSync(scan: ScanResult): Promise<void> {
-    for (let page = 0; page < this.#maxPages; page++) {
-      const res = await this.#call(
-        () => this.#softwareSyncRequest() as WsusRequest & { operation: 'SyncUpdates' },
-      );
+    const rounds = new SoftwareSyncRounds(this.#maxPages);
+    const pending = new Set<number>();
+    for (;;) {
+      const res = await this.#call(() => this.#softwareSyncRequest(rounds.pending));
       scan.syncPages += 1;
       this.#cookie = res.newCookie;
       for (const id of res.outOfScopeRevisionIds) {
@@ -350,21 +381,25 @@ export class WsusScanClient {
         if (known) known.deployment = info.deployment;
         scan.changedUpdateIds.push(info.id);
       }
-      let progress = false;
+      let newRevisions = 0;
       for (const info of res.newUpdates) {
         scan.newUpdateIds.push(info.id);
-        if (this.#installed.has(info.id) || this.#other.has(info.id)) {
+        if (this.#installed.has(info.id) || this.#other.has(info.id) || pending.has(info.id)) {
           scan.repeatedUpdateIds.push(info.id);
           continue;
         }
-        progress = true;
+        newRevisions++;
         const known = this.#learn(info);
-        if (!info.isLeaf && known.applies) this.#installed.add(info.id);
-        else this.#other.add(info.id);
+        if (!info.isLeaf && known.applies) {
+          pending.add(info.id);
+          rounds.holdPrerequisite(info.id);
+        } else this.#other.add(info.id);
       }
-      // [MS-WUSP] §3.1.5.7: repeat while NewUpdates is non-empty. A server that keeps offering what the
-      // client already has would loop forever: stop (repeatedUpdateIds shows it).
-      if (res.newUpdates.length === 0 || !progress) return;
+      const { step, installed } = rounds.afterPage({ truncated: res.truncated, newRevisions });
+      for (const id of installed) this.#installed.add(id);
+      if (installed.length > 0) pending.clear();
+      scan.syncRounds = rounds.rounds;
+      if (step === 'drivers') return;
     }
   }
 
@@ -570,7 +605,7 @@ export class WsusScanClient {
     ];
     let res: Awaited<ReturnType<HttpClient['send']>>;
     try {
-      res = await this.#http.send('POST', this.#origin + pathFor(op), wsusHeaders(op), body);
+      res = await this.#http.send('POST', this.#urlFor(op), wsusHeaders(op), body);
     } catch (err) {
       const failure = err instanceof HttpFailure ? err : new HttpFailure(String(err), 'other', err);
       throw new ScanAbort({
@@ -610,6 +645,14 @@ export class WsusScanClient {
     }
   }
 
+  /** Every operation at its service's path on the SUP, but GetAuthorizationCookie at the advertised one. */
+  #urlFor(op: WsusOperation): string {
+    const auth = this.#authorization;
+    if (op !== 'GetAuthorizationCookie' || auth.kind !== 'service') return this.#origin + pathFor(op);
+    const { origin, path } = authorizationTarget(this.#origin, auth.serviceUrl);
+    return origin + path;
+  }
+
   #counterFor(map: Partial<Record<WsusOperation, OperationCounters>>, op: WsusOperation): OperationCounters {
     let c = map[op];
     if (!c) {
@@ -622,6 +665,12 @@ export class WsusScanClient {
   toString(): string {
     return `WsusScanClient(${this.#computerName}, ${this.clientId}, build ${this.osBuild})`;
   }
+}
+
+/** W-TIME: the clear-text Expiration is a server time, UTC even without a zone; unreadable = expired. */
+function cookieExpired(cookie: WsusCookie, now: number): boolean {
+  const expires = readWsusTime(cookie.expiration);
+  return expires === undefined || expires <= now;
 }
 
 function faultFailure(

@@ -27,3 +27,10 @@ export { nextWake, stepClient } from './machine.ts';
 export { EnforcementState, ScanState, Topic } from './state-messages.ts';
 export type * from './vocabulary.ts';
 export { type FaultRecovery, recoveryFor } from './wsus-recovery.ts';
+export {
+  authorizationFrom,
+  authorizationTarget,
+  SIMPLE_TARGETING,
+  type WsusAuthorization,
+} from './wsus-auth.ts';
+export { type SoftwarePage, type SoftwareSyncStep, SoftwareSyncRounds } from './wsus-paging.ts';

@@ -32,7 +32,13 @@ export type * from './types.ts';
 export { buildWsusRequest, parseWsusResponse } from './client.ts';
 export { buildWsusResponse, parseWsusRequest } from './server.ts';
 export { buildInternalServiceFault, buildWsusFault, type WsusFaultInput } from './fault.ts';
-export { formatWsusDate, formatWsusTime, parseWsusTime, type WsusTimeStyle } from './time.ts';
+export {
+  formatWsusDate,
+  formatWsusTime,
+  parseWsusTime,
+  readWsusTime,
+  type WsusTimeStyle,
+} from './time.ts';
 export {
   type CoreFragment,
   type ExtendedFile,

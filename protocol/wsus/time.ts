@@ -70,3 +70,13 @@ export function parseWsusTime(text: string): number {
   }
   return ms;
 }
+
+/** parseWsusTime, or undefined for text that is no WSUS timestamp (a client then treats it as unknown). */
+export function readWsusTime(text: string): number | undefined {
+  try {
+    const ms = parseWsusTime(text);
+    return Number.isFinite(ms) ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}

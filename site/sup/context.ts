@@ -99,6 +99,8 @@ export class SupContext {
 
   requireRegistered(clientId: string): void {
     if (this.violates('no-registration-check')) return;
+    // An anonymous SUP says IsRegistrationRequired=false: its cookies name nobody to register.
+    if (this.model.config.auth === 'anonymous') return;
     if (!this.registrations.has(clientId)) throw new SupFault('RegistrationRequired', 'cookie');
   }
 
@@ -128,7 +130,12 @@ export class SupContext {
     if (this.violates('cookie-expiration-local-time'))
       return formatWsusTime(expiresAt - 8 * HOUR_MS, 'plain');
     if (this.violates('cookie-expiration-ahead')) return formatWsusTime(expiresAt + 9 * HOUR_MS, 'plain');
-    return formatWsusTime(expiresAt, 'wsus');
+    return this.time(expiresAt);
+  }
+
+  /** A timestamp as this SUP writes it (the configured timeStyle). */
+  time(ms: number): string {
+    return formatWsusTime(ms, this.model.config.timeStyle);
   }
 
   #seal(state: CookieState): WsusCookie {

@@ -1,11 +1,6 @@
 // The handshake operations of a cold scan: GetConfig, GetAuthorizationCookie (SimpleAuth), GetCookie and
 // RegisterComputer ([MS-WUSP] §3.1.5.1–3.1.5.5).
-import {
-  buildWsusResponse,
-  formatWsusTime,
-  parseWsusTime,
-  type WsusRequestOf,
-} from '../../protocol/wsus/index.ts';
+import { buildWsusResponse, parseWsusTime, type WsusRequestOf } from '../../protocol/wsus/index.ts';
 import type { SupContext } from './context.ts';
 import { SupFault } from './replies.ts';
 
@@ -25,21 +20,22 @@ export class ConfigBody {
     const { maxExtendedUpdatesPerRequest, hostName } = ctx.model.config;
     const noAuth = ctx.violates('no-auth-plugin');
     const hideRegistration = ctx.violates('registration-not-advertised');
-    const key = `${lastChange}|${maxExtendedUpdatesPerRequest}|${hostName}|${noAuth}|${hideRegistration}`;
+    const { timeStyle, auth, authServiceUrl } = ctx.model.config;
+    const key = `${lastChange}|${maxExtendedUpdatesPerRequest}|${hostName}|${noAuth}|${hideRegistration}|${timeStyle}|${auth}|${authServiceUrl}`;
     if (key !== this.#key) {
+      const anonymous = auth === 'anonymous';
       const xml = buildWsusResponse({
         operation: 'GetConfig',
-        lastChange: formatWsusTime(lastChange, 'wsus'),
+        lastChange: ctx.time(lastChange),
+        // An anonymous server knows no client identity to register (as the Python peer says: false).
         // 'registration-not-advertised': says false, yet requireRegistered() still faults (W-CONFIG).
-        isRegistrationRequired: !hideRegistration,
+        isRegistrationRequired: !anonymous && !hideRegistration,
         authPlugIns: noAuth
           ? []
           : [
-              {
-                plugInId: 'SimpleTargeting',
-                serviceUrl: 'SimpleAuthWebService/SimpleAuth.asmx',
-                parameter: '',
-              },
+              anonymous
+                ? { plugInId: 'Anonymous', serviceUrl: '', parameter: '' }
+                : { plugInId: 'SimpleTargeting', serviceUrl: authServiceUrl, parameter: '' },
             ],
         properties: {
           MaxExtendedUpdatesPerRequest: String(maxExtendedUpdatesPerRequest),
@@ -72,9 +68,8 @@ export function getAuthorizationCookie(
 }
 
 export function getCookie(ctx: SupContext, req: WsusRequestOf<'GetCookie'>): string {
-  const auth = req.authCookies.find((c) => c.plugInId === 'SimpleTargeting') ?? req.authCookies[0];
-  const state = auth ? ctx.sealer.openAuth(auth.cookieData) : undefined;
-  if (!state) throw new SupFault('InvalidAuthorizationCookie', 'authCookies');
+  const clientId =
+    ctx.model.config.auth === 'anonymous' ? anonymousClientId(ctx) : authorizedClientId(ctx, req);
 
   // A client whose GetConfig answer predates the server's last change must fetch the config again.
   let clientLastChange: number;
@@ -87,9 +82,24 @@ export function getCookie(ctx: SupContext, req: WsusRequestOf<'GetCookie'>): str
 
   // Keep the deployment anchor of a still-genuine old cookie (real WUA sends only its Expiration).
   const old = req.oldCookie?.encryptedData ? ctx.sealer.openCookie(req.oldCookie.encryptedData) : undefined;
-  const anchor = old && old.clientId === state.clientId ? old.anchor : 0;
-  const cookie = ctx.issueCookie(state.clientId, anchor);
+  const anchor = old && old.clientId === clientId ? old.anchor : 0;
+  const cookie = ctx.issueCookie(clientId, anchor);
   return buildWsusResponse({ operation: 'GetCookie', ...cookie });
+}
+
+/** SimpleTargeting: the client is who its authorization cookie says. */
+function authorizedClientId(ctx: SupContext, req: WsusRequestOf<'GetCookie'>): string {
+  // [MS-WUSP] §3.1.5.4: exactly one authorization cookie, the one GetAuthorizationCookie returned.
+  if (req.authCookies.length === 0) throw new SupFault('InvalidParameters', 'authCookies');
+  const auth = req.authCookies.find((c) => c.plugInId === 'SimpleTargeting') ?? req.authCookies[0]!;
+  const state = ctx.sealer.openAuth(auth.cookieData);
+  if (!state) throw new SupFault('InvalidAuthorizationCookie', 'authCookies');
+  return state.clientId;
+}
+
+/** Anonymous: no authorization cookie to read (any sent is ignored); each cookie names a new client. */
+function anonymousClientId(ctx: SupContext): string {
+  return `anonymous-${ctx.cookiesIssued + 1}`;
 }
 
 export function registerComputer(ctx: SupContext, req: WsusRequestOf<'RegisterComputer'>): string {

@@ -55,13 +55,6 @@ export interface SupOptions {
   cookieSecret?: Buffer;
 }
 
-/** Lower-case service path -> the operations it answers. */
-const SERVICE_PATHS = new Set([
-  '/clientwebservice/client.asmx',
-  '/simpleauthwebservice/simpleauth.asmx',
-  '/reportingwebservice/reportingwebservice.asmx',
-]);
-
 const CLIENT_PATH = '/clientwebservice/client.asmx';
 /** Distinct GetConfig bodies remembered as valid (one per client flavour in practice). */
 const MAX_KNOWN_BODIES = 64;
@@ -71,6 +64,14 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
   const configBody = new ConfigBody();
   const knownGetConfigBodies = new Set<string>();
   const wrongShape = () => ctx.violates('wrong-fault-shape');
+  // W-AUTH: GetAuthorizationCookie is answered only at the ServiceUrl GetConfig advertises; an anonymous
+  // SUP has no authorization service at all (its path is a 404, like a path IIS does not serve).
+  const { auth, authServiceUrl } = model.config;
+  const authPath = auth === 'simple' ? `/${authServiceUrl.toLowerCase()}` : undefined;
+  const servicePath = (op: WsusOperation): string | undefined =>
+    op === 'GetAuthorizationCookie' ? authPath : pathFor(op).toLowerCase();
+  const servicePaths = new Set([CLIENT_PATH, pathFor('ReportEventBatch').toLowerCase()]);
+  if (authPath !== undefined) servicePaths.add(authPath);
 
   function fault(code: SupFault['errorCode'], message: string, method: WsusOperation | string): SiteReply {
     ctx.countFault(code);
@@ -115,7 +116,7 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     const path = site.url.pathname.toLowerCase();
     // A SOAPAction this service has no operation for (unknown, or another service's) never reaches WSUS
     // code: the framework answers before the body is read, without a WSUS ErrorCode.
-    if (rawAction !== undefined && (actionOp === undefined || pathFor(actionOp).toLowerCase() !== path)) {
+    if (rawAction !== undefined && (actionOp === undefined || servicePath(actionOp) !== path)) {
       ctx.countFault(SOAP_ACTION_NOT_RECOGNIZED);
       return unrecognizedActionReply(rawAction, path === CLIENT_PATH);
     }
@@ -142,7 +143,7 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     }
     // Each service answers only its own operations (here: a request without SOAPAction whose body names
     // another service's operation).
-    if (pathFor(req.operation).toLowerCase() !== path) {
+    if (servicePath(req.operation) !== path) {
       return fault(
         'InternalServerError',
         `${req.operation} is not an operation of ${site.url.pathname}`,
@@ -173,7 +174,7 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
       try {
         const path = site.url.pathname.toLowerCase();
         if (path.startsWith('/content/')) return serveContent(ctx, site);
-        if (!SERVICE_PATHS.has(path)) return httpError(404);
+        if (!servicePaths.has(path)) return httpError(404);
         return brokenServiceReply(ctx, site, path) ?? handleSoap(site);
       } catch {
         return fault('InternalServerError', 'internal error', '');

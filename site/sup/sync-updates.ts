@@ -3,7 +3,6 @@
 import {
   buildWsusResponse,
   formatWsusDate,
-  formatWsusTime,
   type UpdateInfo,
   type WsusRequestOf,
 } from '../../protocol/wsus/index.ts';
@@ -79,7 +78,7 @@ export function updateInfo(ctx: SupContext, u: CatalogUpdate, now: number): Upda
     deployment: {
       id: view.id,
       action: view.action,
-      deadline: view.deadline === undefined ? undefined : formatWsusTime(view.deadline, 'wsus'),
+      deadline: view.deadline === undefined ? undefined : ctx.time(view.deadline),
       isAssigned: view.isAssigned,
       lastChangeTime: formatWsusDate(view.lastChange),
       autoSelect: 0,

@@ -3,7 +3,10 @@
 //   Needed   = catalog revisions whose prerequisites are all in InstalledNonLeafUpdateIDs
 //   Cached   = InstalledNonLeafUpdateIDs ∪ OtherCachedUpdateIDs
 //   New      = Needed − Cached, served one tier at a time (categories, detectoids, bundles, packages) in
-//              pages of at most pageSize, Truncated while more of Needed − Cached remains
+//              pages of at most pageSize, Truncated while more of Needed − Cached remains. A client
+//              keeps InstalledNonLeaf fixed within a round (W-PAGE), so Needed is the round's and
+//              Truncated=false marks exactly the last page of a round; what the round's prerequisites
+//              unlock comes in the client's next round
 //   OutOfScope = Cached − Needed (retired revisions are never Needed: W-OOS)
 //   Changed  = Needed ∩ Cached whose deployment changed after the cookie's anchor
 import type { CatalogUpdate } from '../catalog/types.ts';

@@ -159,6 +159,12 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
         { backPressure: '100', backPressureRetryAfter: '0' },
         /--back-pressure-retry-after "0": expected Retry-After seconds: a whole number from 1 to 86400/,
       ],
+      [{ auth: 'kerberos' }, /--auth "kerberos": expected 'simple' .* or 'anonymous'/],
+      [
+        { auth: 'anonymous', authServiceUrl: 'A/B.asmx' },
+        /--auth-service-url "A\/B.asmx": an anonymous SUP has no authorization service/,
+      ],
+      [{ timeStyle: 'local' }, /--time-style "local": expected 'wsus' .*'offset' .*'plain'/],
     ];
     for (const [flags, message] of cases) {
       expect(() => parseServeFlags(flags)).toThrow(message);
@@ -175,6 +181,9 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
         violation: ['no-paging'],
         backPressure: '5000',
         mpMaxInFlight: '200',
+        auth: 'simple',
+        authServiceUrl: 'PatchstormAuth/Targeting.asmx',
+        timeStyle: 'plain',
       }),
     ).toMatchObject({
       supHttpPort: 0,
@@ -183,7 +192,11 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
       violations: ['no-paging'],
       processor: { backPressure: { depth: 5000, retryAfterSeconds: 60 } },
       mpMaxInFlight: 200,
+      auth: 'simple',
+      authServiceUrl: 'PatchstormAuth/Targeting.asmx',
+      timeStyle: 'plain',
     });
+    expect(parseServeFlags({ auth: 'anonymous' })).toMatchObject({ auth: 'anonymous' });
   });
 
   it('exits 2 with the message from the command line, for its own checks and for commander usage errors', async () => {

@@ -1,15 +1,71 @@
 // The scan client against the whole reference site over real sockets: what a cold scan and a warm scan
 // cost on the wire (W-COLD ~5 MB, W-DELTA small), and that a publish reaches a warm scan exactly.
+// W-PAGE: every software SyncUpdates brings something (the last page of the pass says Truncated=false and
+// the driver pass follows); until issue 10 the client asked one more, empty, page per scan (cold: 13
+// SyncUpdates, now 12 with the default catalog; a warm scan after a publish: 4, now 3; a warm scan with
+// nothing new: 2, as before — one software page is the least a scan asks).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../harness/driver/http.ts';
+import { HttpClient, type HttpResponse } from '../../harness/driver/http.ts';
 import { type ScanResult, WsusScanClient } from '../../harness/driver/wsus-client.ts';
+import { operationFromSoapAction, parseWsusResponse } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { startLocalSite } from '../local-site.ts';
 
 const T0 = Date.parse('2026-10-01T08:00:00Z');
+
+interface SyncReply {
+  driverPass: boolean;
+  newUpdates: number;
+  truncated: boolean;
+}
+
+/** Keeps what each SyncUpdates answered (the scan result counts pages, not what was on them). */
+class SyncRecordingHttp extends HttpClient {
+  syncs: SyncReply[] = [];
+
+  override async send(
+    method: string,
+    url: string,
+    headers: Record<string, string> = {},
+    body?: Uint8Array | string,
+  ): Promise<HttpResponse> {
+    const res = await super.send(method, url, headers, body);
+    if (operationFromSoapAction(headers.soapaction ?? '') === 'SyncUpdates' && res.status === 200) {
+      const reply = parseWsusResponse('SyncUpdates', res.body.toString('utf8'));
+      this.syncs.push({
+        driverPass: String(body).includes('<SkipSoftwareSync>true'),
+        newUpdates: reply.newUpdates.length,
+        truncated: reply.truncated,
+      });
+    }
+    return res;
+  }
+
+  /** The SyncUpdates of the scan `run` makes. */
+  async during<T>(run: () => Promise<T>): Promise<{ result: T; syncs: SyncReply[] }> {
+    this.syncs = [];
+    const result = await run();
+    return { result, syncs: this.syncs };
+  }
+}
+
+/** W-PAGE: software pages that each brought something, the last one not Truncated, one driver pass. */
+function expectWuaPaging(syncs: SyncReply[], softwarePages: number): void {
+  const software = syncs.filter((s) => !s.driverPass);
+  expect(software).toHaveLength(softwarePages);
+  expect(syncs.at(-1)?.driverPass, 'the driver pass ends the SyncUpdates').toBe(true);
+  expect(syncs.filter((s) => s.driverPass)).toHaveLength(1);
+  expect(software.at(-1)?.truncated).toBe(false);
+  expect(
+    software.map((s) => s.newUpdates).filter((n) => n === 0),
+    'no page asked for after the pass ended',
+  ).toEqual([]);
+}
+
 let site: RunningSite;
-let http: HttpClient;
+let http: SyncRecordingHttp;
+let coldSyncs: SyncReply[];
 let client: WsusScanClient;
 let cold: ScanResult;
 
@@ -18,7 +74,7 @@ beforeAll(async () => {
     clock: { start: T0 },
     catalog: { seed: 1 },
   });
-  http = new HttpClient({ caFile: site.caFile });
+  http = new SyncRecordingHttp({ caFile: site.caFile });
   // The client's own clock stays at T0, so only the server can tell it the cookie expired (W-COOKIE).
   client = new WsusScanClient(http, {
     supUrl: site.urls.supHttp,
@@ -26,7 +82,7 @@ beforeAll(async () => {
     osBuild: 22631,
     now: () => T0,
   });
-  cold = await client.coldScan();
+  ({ result: cold, syncs: coldSyncs } = await http.during(() => client.coldScan()));
 });
 
 afterAll(async () => {
@@ -57,8 +113,10 @@ describe('WsusScanClient against the reference site', () => {
     ] as const) {
       expect(ops[op]?.requests).toBe(1);
     }
-    // Software pages plus one driver pass.
+    // Software pages plus one driver pass, and no extra empty page.
     expect(ops.SyncUpdates?.requests).toBe(cold.syncPages + 1);
+    expectWuaPaging(coldSyncs, cold.syncPages);
+    expect(cold.syncRounds).toBeGreaterThan(1); // prerequisites unlock the catalog round by round
     expect(ops.GetExtendedUpdateInfo?.requests).toBe(Math.ceil(cold.applicableUpdates.length / 50));
     expect(cold.repeatedUpdateIds).toEqual([]);
     expect(cold.driverUpdateIds.length).toBeGreaterThan(0); // the default devices include a catalog driver
@@ -81,7 +139,7 @@ describe('WsusScanClient against the reference site', () => {
   });
 
   it('warm scan right after: no handshake, nothing new, under 5 % of the cold bytes', async () => {
-    const warm = await client.warmScan();
+    const { result: warm, syncs } = await http.during(() => client.warmScan());
     const total = warm.bytesIn + warm.bytesOut;
     const coldTotal = cold.bytesIn + cold.bytesOut;
     console.log(
@@ -93,6 +151,11 @@ describe('WsusScanClient against the reference site', () => {
     expect(warm.operations.GetConfig).toBeUndefined();
     expect(warm.operations.GetCookie).toBeUndefined();
     expect(warm.syncPages).toBe(1);
+    // Nothing new: the one software page (empty, Truncated=false) and the driver pass, as before.
+    expect(syncs.map((s) => [s.driverPass, s.newUpdates])).toEqual([
+      [false, 0],
+      [true, 0],
+    ]);
     expect(total).toBeLessThan(coldTotal * 0.05);
   });
 
@@ -100,9 +163,12 @@ describe('WsusScanClient against the reference site', () => {
     const added = site.model.catalog.publish(12, site.model.clock.now());
     const eligible = added.filter((u) => u.applicableBuilds.includes(22631)).map((u) => u.revisionId);
     expect(eligible.length).toBeGreaterThan(0);
-    const warm = await client.warmScan();
+    const { result: warm, syncs } = await http.during(() => client.warmScan());
     expect(warm.ok, JSON.stringify(warm.failure)).toBe(true);
     expect([...warm.newUpdateIds].sort()).toEqual([...eligible].sort());
+    // Bundles first (Truncated: their leafs remain), then the leafs with Truncated=false, then the driver pass.
+    console.log(`warm scan after a publish: ${warm.syncPages} software pages, ${syncs.length} SyncUpdates`);
+    expectWuaPaging(syncs, warm.syncPages);
     const leafs = added
       .filter((u) => u.kind === 'leaf' && u.applicableBuilds.includes(22631))
       .map((u) => u.revisionId);

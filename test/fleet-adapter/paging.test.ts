@@ -1,7 +1,10 @@
 // W-PAGE end to end: fresh clients cold-scan a catalog that the reference site serves a few revisions
-// per SyncUpdates (its syncPageSize), so the software pass takes dozens of pages. The client must ask
-// again until a reply has nothing new, and must end up with every in-scope revision exactly once. What
-// is in scope comes from the same fleet (same seeds) against a site that serves each tier in one page.
+// per SyncUpdates (its syncPageSize), so the software pass takes dozens of pages. The client pages as WUA
+// does in the real capture: the next page while Truncated, a new round (more InstalledNonLeafUpdateIDs)
+// only after a round that brought prerequisites, then the driver pass — no extra page that comes back
+// empty (until issue 10 the client paged until an empty reply: one more SyncUpdates per scan). It must
+// end up with every in-scope revision exactly once. What is in scope comes from the same fleet (same
+// seeds) against a site that serves each tier in one page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
 import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
@@ -19,6 +22,8 @@ const WHOLE_TIER_PAGE = 100_000;
 interface Page {
   newIds: number[];
   truncated: boolean;
+  /** InstalledNonLeafUpdateIDs the request sent: constant within a round. */
+  installed: number;
 }
 
 /** Per client, the software-pass SyncUpdates replies of its first (cold) scan, in order. */
@@ -44,7 +49,9 @@ async function coldScansAgainst(pageSize: number): Promise<{ pages: ColdScanPage
     }
     if (coldScanDone.has(client)) return;
     const { newIds, truncated } = scanSyncUpdatesSummary(Buffer.from(result.body).toString('utf8'));
-    pages.set(client, [...(pages.get(client) ?? []), { newIds, truncated }]);
+    const installedList = /<InstalledNonLeafUpdateIDs>(.*?)<\/InstalledNonLeafUpdateIDs>/s.exec(body)?.[1];
+    const installed = installedList?.match(/<int>/g)?.length ?? 0;
+    pages.set(client, [...(pages.get(client) ?? []), { newIds, truncated, installed }]);
   };
   try {
     await loop.runUntil(T0 + 3 * HOUR);
@@ -74,15 +81,27 @@ afterAll(async () => {
 });
 
 describe('W-PAGE: SyncUpdates paging', () => {
-  it('repeats SyncUpdates until a reply has nothing new', () => {
+  it('pages while Truncated, starts a round only after prerequisites, and asks for no empty page', () => {
     for (let c = 0; c < CLIENTS; c++) {
       const pages = paged.get(c)!;
       const received = pages.reduce((n, p) => n + p.newIds.length, 0);
-      // Pages of at most SMALL_PAGE, so at least this many with something new, then one with nothing.
-      expect(pages.length, `client ${c}`).toBeGreaterThanOrEqual(Math.ceil(received / SMALL_PAGE) + 1);
-      expect(pages.every((p) => p.newIds.length <= SMALL_PAGE)).toBe(true);
-      expect(pages.slice(0, -1).every((p) => p.newIds.length > 0)).toBe(true);
-      expect(pages.at(-1)).toEqual({ newIds: [], truncated: false });
+      expect(pages.length, `client ${c}`).toBeGreaterThanOrEqual(Math.ceil(received / SMALL_PAGE));
+      expect(pages.every((p) => p.newIds.length > 0 && p.newIds.length <= SMALL_PAGE)).toBe(true);
+      // Rounds: runs of pages sent with the same installed non-leaf ids.
+      const rounds: Page[][] = [];
+      for (const p of pages) {
+        const round = rounds.at(-1);
+        if (round && round[0]!.installed === p.installed) round.push(p);
+        else rounds.push([p]);
+      }
+      expect(rounds.length, `client ${c}: a cold scan unlocks updates in rounds`).toBeGreaterThan(1);
+      for (const [r, round] of rounds.entries()) {
+        expect(
+          round.map((p) => p.truncated),
+          `client ${c} round ${r}`,
+        ).toEqual(round.map((_, i) => i < round.length - 1));
+        if (r > 0) expect(round[0]!.installed).toBeGreaterThan(rounds[r - 1]![0]!.installed);
+      }
     }
   });
 

@@ -25,6 +25,9 @@ let behaviour: FleetBehaviour;
 /** Per client: revision ids offered as new in its software SyncUpdates replies, per phase of the test. */
 const offered: Map<number, number[]>[] = [new Map(), new Map()];
 let phase = 0;
+/** Per client: NewUpdates per software page of each scan of phase 1 (a driver pass closes a scan). */
+const scanPages = new Map<number, number[][]>();
+let open = new Map<number, number[]>();
 
 beforeAll(async () => {
   site = await startTestSite();
@@ -51,8 +54,14 @@ beforeAll(async () => {
   loop.inspect = (client, action, result) => {
     if (action.operation !== 'wsus.SyncUpdates' || !result.ok || result.status !== 200) return;
     const body = typeof action.body === 'string' ? action.body : '';
-    if (body.includes('<SkipSoftwareSync>true')) return; // the driver pass
+    if (body.includes('<SkipSoftwareSync>true')) {
+      // The driver pass ends the scan's software pass.
+      if (phase === 1) scanPages.set(client, [...(scanPages.get(client) ?? []), open.get(client) ?? []]);
+      open.delete(client);
+      return;
+    }
     const ids = scanSyncUpdatesSummary(Buffer.from(result.body).toString('utf8')).newIds;
+    open.set(client, [...(open.get(client) ?? []), ids.length]);
     const map = offered[phase]!;
     map.set(client, [...(map.get(client) ?? []), ...ids]);
   };
@@ -90,6 +99,7 @@ describe('warm clients', () => {
 
   it('after a catalog publish, warm scans pick up exactly the new updates', async () => {
     phase = 1;
+    open = new Map();
     const published = site.model.catalog.publish(6, site.model.clock.now());
     // T-POLL brings the new UpdateSource version within the hour, T-FIRSTSCAN scans within 2 h.
     await loop.runUntil(T0 + 4 * HOUR);
@@ -110,6 +120,19 @@ describe('warm clients', () => {
     }
     for (let c = 0; c < CLIENTS; c++)
       expect(behaviour.fleet.client(c).cachedCatalogVersion).toBe(site.model.catalog.version);
+    // W-PAGE: a scan that brings the new updates asks no extra page that comes back empty (until issue
+    // 10 each such scan ended with one); a scan with nothing new asks its one page.
+    expect(scanPages.size).toBe(CLIENTS);
+    for (const [client, scans] of scanPages) {
+      for (const pages of scans) {
+        if (pages.length === 1 && pages[0] === 0) continue;
+        expect(
+          pages.every((n) => n > 0),
+          `client ${client}: ${pages.join(',')}`,
+        ).toBe(true);
+      }
+      expect(scans.some((pages) => pages.some((n) => n > 0))).toBe(true);
+    }
     // Faults and their W-COOKIE recoveries: warm clients were registered with "yesterday's" SUP (one
     // RegistrationRequired each, then RegisterComputer); a cookie renewed after the publish carries an old
     // LastChange (ConfigChanged, then GetConfig and a new cookie).

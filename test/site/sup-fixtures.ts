@@ -5,7 +5,12 @@ import { generateCatalog } from '../../site/catalog/generate.ts';
 import type { Catalog } from '../../site/catalog/types.ts';
 import { SiteClock } from '../../site/clock.ts';
 import { DeploymentStore } from '../../site/deployments.ts';
-import type { SiteConfig, SiteModel, ViolationName } from '../../site/model.ts';
+import {
+  DEFAULT_AUTH_SERVICE_URL,
+  type SiteConfig,
+  type SiteModel,
+  type ViolationName,
+} from '../../site/model.ts';
 import { createSupFrontEnd, type SupFrontEnd } from '../../site/sup/index.ts';
 import type { SiteReply, SiteRequest } from '../../site/types.ts';
 import {
@@ -34,6 +39,9 @@ export const TEST_CONFIG: SiteConfig = {
   cookieLifetimeMinutes: 60,
   syncPageSize: 200,
   maxExtendedUpdatesPerRequest: 50,
+  timeStyle: 'wsus',
+  auth: 'simple',
+  authServiceUrl: DEFAULT_AUTH_SERVICE_URL,
   maxRequestBytes: 32 * 1024 * 1024,
   supMaxInFlight: 1000,
   mpMaxInFlight: 1000,

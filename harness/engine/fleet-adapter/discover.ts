@@ -4,6 +4,7 @@
 import { HttpClient, type HttpResponse } from '../../driver/http.ts';
 import { MpClient } from '../../driver/mp-client.ts';
 import { WsusScanClient } from '../../driver/wsus-client.ts';
+import { authorizationFrom } from '../../fleet/index.ts';
 import { operationFromSoapAction, parseWsusResponse, WsusFault } from '../../../protocol/wsus/index.ts';
 import type { CatalogKnowledge, KnownFile, KnownUpdate, MachineKnowledge } from './knowledge.ts';
 import {
@@ -107,6 +108,8 @@ function learnFromReplies(
         knowledge.lastChange = config.lastChange;
         const max = Number(config.properties.MaxExtendedUpdatesPerRequest);
         if (Number.isInteger(max) && max > 0) knowledge.maxExtendedUpdatesPerRequest = max;
+        knowledge.authorization = authorizationFrom(config.authPlugIns);
+        knowledge.registrationRequired = config.isRegistrationRequired;
       } else if (operation === 'SyncUpdates') {
         for (const info of parseWsusResponse('SyncUpdates', body).newUpdates) {
           if (!byRevision.has(info.id)) byRevision.set(info.id, knownUpdateFromInfo(info));

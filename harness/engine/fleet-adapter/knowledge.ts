@@ -4,6 +4,7 @@
 // (discover.ts) and handed to every worker as structured-clone data, so "already scanned yesterday"
 // clients get a realistic cache without each of them cold-scanning 5 MB. Workers extend their own copy
 // when warm scans bring revisions nobody knew (shard-knowledge.ts).
+import type { WsusAuthorization } from '../../fleet/index.ts';
 
 /** What a revision is, from its Core fragment's Properties/@UpdateType. */
 export type KnownUpdateKind = 'category' | 'detectoid' | 'software' | 'driver' | 'other';
@@ -69,6 +70,10 @@ export interface CatalogKnowledge {
   /** GetConfig LastChange (wire text): changes when the SUP's catalog does. */
   lastChange: string;
   maxExtendedUpdatesPerRequest: number;
+  /** GetConfig's AuthInfo as a client uses it (W-AUTH); absent in older records: SimpleTargeting. */
+  authorization?: WsusAuthorization;
+  /** GetConfig's IsRegistrationRequired; absent in older records: true. */
+  registrationRequired?: boolean;
   /** Every revision seen; index = global update index. */
   updates: KnownUpdate[];
   machines: MachineKnowledge[];

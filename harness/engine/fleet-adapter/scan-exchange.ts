@@ -1,13 +1,17 @@
 // An online scan (S-ONLINE) as a cursor over its requests: the handshake steps the fleet asked for
-// (W-COLD, W-COOKIE), SyncUpdates pages with the client's cache until nothing new comes (W-PAGE,
-// W-DELTA), one driver pass, GetExtendedUpdateInfo batches for the newly applicable updates, and the
+// (W-COLD, W-COOKIE; GetAuthorizationCookie at GetConfig's ServiceUrl, none for the Anonymous plug-in,
+// W-AUTH), SyncUpdates rounds and pages with the client's cache as WUA walks them (W-PAGE, W-DELTA:
+// harness/fleet/wsus-paging.ts), one driver pass, GetExtendedUpdateInfo batches for the newly applicable updates, and the
 // ReportEventBatch. Replies are read with scanSyncUpdatesSummary; a revision the shard has never seen
 // is parsed in full once per shard and appended to the shard's tables. A fault ends the exchange with a
 // fault result; the fleet decides the recovery and, when it repeats the call, the same cursor resumes
 // (the pages already fetched are kept, as WUA keeps them).
 import {
+  authorizationFrom,
+  authorizationTarget,
   clientIdentity,
   type ClientIdentity,
+  SoftwareSyncRounds,
   type ScanAction,
   type ScanResult,
   type WsusStep,
@@ -15,7 +19,7 @@ import {
 import {
   formatWsusTime,
   parseWsusResponse,
-  parseWsusTime,
+  readWsusTime,
   scanSyncUpdatesSummary,
   type SyncUpdatesSummary,
   type WsusCookie,
@@ -63,7 +67,10 @@ export class ScanExchange implements Exchange {
   /** Global indices of leaf revisions applicable to this machine first seen in this scan. */
   readonly #applicable: number[] = [];
   #extendedAt = 0;
-  #pages = 0;
+  /** The software pass's rounds and pages; prerequisites of the open round wait there (W-PAGE). */
+  readonly #rounds = new SoftwareSyncRounds(MAX_PAGES);
+  /** The handshake starts at GetConfig (cold): RegisterComputer only if GetConfig asks for it. */
+  #cold: boolean;
   #newUpdates = 0;
   #auth: { plugInId: string; cookieData: string } | undefined;
   /** GetCookie succeeded in this exchange. */
@@ -77,6 +84,7 @@ export class ScanExchange implements Exchange {
     this.#sup = ctx.sups[action.sup] ?? ctx.sups[0]!;
     this.#cachedCount = action.cachedCount;
     this.#steps = [...action.handshake];
+    this.#cold = action.handshake.includes('GetConfig');
     // The scan is for the UpdateSource version the client's policy names (its location request did too).
     const record = ctx.fleet.client(client);
     this.#catalogVersion = Math.max(record.policyCatalogVersion, record.cachedCatalogVersion);
@@ -86,6 +94,7 @@ export class ScanExchange implements Exchange {
   resume(action: ScanAction): void {
     this.#sup = this.#ctx.sups[action.sup] ?? this.#sup;
     this.#steps = [...action.handshake];
+    this.#cold = action.handshake.includes('GetConfig');
   }
 
   start(now: number): ExchangeStep {
@@ -107,7 +116,7 @@ export class ScanExchange implements Exchange {
   #withCookie(result: ScanResult): ScanResult {
     if (result.outcome !== 'fault' || !this.#gotCookie) return result;
     const cookie = this.#ctx.cookies.get(this.#slot);
-    const expires = cookie ? safeTime(cookie.expiration) : undefined;
+    const expires = cookie ? readWsusTime(cookie.expiration) : undefined;
     return expires === undefined ? result : { ...result, cookieExpiresAt: expires };
   }
 
@@ -126,6 +135,8 @@ export class ScanExchange implements Exchange {
         knowledge.lastChange = r.value.lastChange;
         const max = Number(r.value.properties.MaxExtendedUpdatesPerRequest);
         if (Number.isInteger(max) && max > 0) knowledge.maxExtendedUpdatesPerRequest = max;
+        knowledge.authorization = authorizationFrom(r.value.authPlugIns);
+        knowledge.registrationRequired = r.value.isRegistrationRequired;
         return undefined;
       }
       case 'GetAuthorizationCookie': {
@@ -180,21 +191,20 @@ export class ScanExchange implements Exchange {
     const summary = this.#summary(text);
     if ('kind' in summary) return summary;
     this.#ctx.cookies.set(this.#slot, summary.newCookie);
-    this.#pages++;
     this.#ctx.stats.scanPages++;
     this.#learnUnknown(summary.newIds, text);
-    let progress = false;
+    let newRevisions = 0;
     for (const id of summary.newIds) {
       if (this.#learned.has(id) || this.#inBaseCache(id)) {
         this.#ctx.stats.repeatedUpdates++;
         continue;
       }
-      progress = true;
-      this.#take(id);
+      newRevisions++;
+      this.#take(id, true);
     }
-    // [MS-WUSP] §3.1.5.7: ask again while NewUpdates is non-empty; a server that offers only what the
-    // client has would loop forever, so that ends the software pass too.
-    if (summary.newIds.length === 0 || !progress || this.#pages >= MAX_PAGES) this.#phase = 'drivers';
+    const { step, installed } = this.#rounds.afterPage({ truncated: summary.truncated, newRevisions });
+    for (const id of installed) this.#installed.push(id);
+    if (step === 'drivers') this.#phase = 'drivers';
     return undefined;
   }
 
@@ -203,7 +213,7 @@ export class ScanExchange implements Exchange {
     if ('kind' in summary) return summary;
     this.#ctx.cookies.set(this.#slot, summary.newCookie);
     this.#learnUnknown(summary.newIds, text);
-    for (const id of summary.newIds) if (!this.#learned.has(id)) this.#take(id);
+    for (const id of summary.newIds) if (!this.#learned.has(id)) this.#take(id, false);
     this.#phase = this.#applicable.length > 0 ? 'extended' : 'report';
     return undefined;
   }
@@ -220,15 +230,19 @@ export class ScanExchange implements Exchange {
     }
   }
 
-  /** Adds a revision the server offered to this client's cache (and to the shard's machine lists). */
-  #take(id: number): void {
+  /**
+   * Adds a revision the server offered to this client's cache (and to the shard's machine lists). In a
+   * software round an installed non-leaf one waits for the round's end (`inRound`, W-PAGE).
+   */
+  #take(id: number, inRound: boolean): void {
     const { knowledge } = this.#ctx;
     const g = knowledge.globalOfRevision(id);
     this.#learned.add(id);
     if (g === undefined) return;
     const update = knowledge.updates[g]!;
     const where = this.#machine.place(g, update);
-    if (where === 'installed') this.#installed.push(id);
+    if (where === 'installed' && inRound) this.#rounds.holdPrerequisite(id);
+    else if (where === 'installed') this.#installed.push(id);
     else if (where === 'driver') this.#drivers.push(id);
     else this.#other.push(id);
     if (where === 'table') this.#newUpdates++;
@@ -268,7 +282,7 @@ export class ScanExchange implements Exchange {
 
   #succeeded(): ScanResult {
     const cookie = this.#ctx.cookies.get(this.#slot);
-    const expires = cookie ? safeTime(cookie.expiration) : undefined;
+    const expires = cookie ? readWsusTime(cookie.expiration) : undefined;
     return {
       kind: 'scan-result',
       outcome: 'ok',
@@ -287,9 +301,33 @@ export class ScanExchange implements Exchange {
       const at = this.#steps[0] === 'GetConfig' ? 1 : 0;
       this.#steps.splice(at, 0, 'GetAuthorizationCookie', 'GetCookie');
     }
-    const step = this.#steps.shift();
+    const step = this.#nextStep();
+    if (step === 'GetAuthorizationCookie') {
+      const auth = this.#ctx.knowledge.authorization;
+      if (auth.kind === 'unusable') {
+        return { done: { kind: 'scan-result', outcome: 'failed', failure: 'protocol' } };
+      }
+      if (auth.kind === 'service') {
+        const { origin, path } = authorizationTarget(this.#sup.origin, auth.serviceUrl);
+        return { actions: [wsusAction(origin, this.#handshakeRequest(step, now), this, path)] };
+      }
+    }
     const request = step ? this.#handshakeRequest(step, now) : this.#phaseRequest(now);
     return { actions: [wsusAction(this.#sup.origin, request, this)] };
+  }
+
+  /**
+   * The next handshake step to send: none for the Anonymous plug-in's authorization (it has no service,
+   * W-AUTH), and no RegisterComputer in a cold handshake whose GetConfig said registration is not required.
+   */
+  #nextStep(): WsusStep | undefined {
+    const { knowledge } = this.#ctx;
+    for (;;) {
+      const step = this.#steps.shift();
+      if (step === 'GetAuthorizationCookie' && knowledge.authorization.kind === 'anonymous') continue;
+      if (step === 'RegisterComputer' && this.#cold && !knowledge.registrationRequired) continue;
+      return step;
+    }
   }
 
   #handshakeRequest(step: WsusStep, now: number): WsusRequest {
@@ -335,7 +373,8 @@ export class ScanExchange implements Exchange {
     const installed = concat(base.installed, this.#installed);
     switch (this.#phase) {
       case 'software': {
-        const other = concat(base.other, this.#other);
+        // The open round's prerequisites are other cached ids until the round ends (W-PAGE).
+        const other = concat(concat(base.other, this.#other), this.#rounds.pending);
         return {
           operation: 'SyncUpdates',
           cookie: this.#cookie(),
@@ -428,15 +467,6 @@ export class ScanExchange implements Exchange {
   }
 }
 
-function concat(base: number[], own: number[]): number[] {
+function concat(base: number[], own: readonly number[]): number[] {
   return own.length === 0 ? base : base.concat(own);
-}
-
-function safeTime(text: string): number | undefined {
-  try {
-    const t = parseWsusTime(text);
-    return Number.isFinite(t) ? t : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,13 @@
 // Non-leaf and driver entries carry a mark: the table length when they were learned. A client with
 // cachedCount c > 0 caches the entries whose mark is <= c (discovered ones have mark 0). New categories
 // are rare (a catalog publish adds software updates), so this approximation costs nothing in practice.
-import { FleetCatalog, type FleetConfig, type MachineUpdateTable } from '../../fleet/index.ts';
+import {
+  FleetCatalog,
+  type FleetConfig,
+  type MachineUpdateTable,
+  SIMPLE_TARGETING,
+  type WsusAuthorization,
+} from '../../fleet/index.ts';
 import type { UpdateInfo } from '../../../protocol/wsus/index.ts';
 import {
   appliesTo,
@@ -106,6 +112,9 @@ export class ShardKnowledge {
   /** The SUP's GetConfig LastChange and extended-info limit as last seen (a warm client's cached config). */
   lastChange: string;
   maxExtendedUpdatesPerRequest: number;
+  /** GetConfig's AuthInfo and IsRegistrationRequired as last seen (W-AUTH, W-CONFIG). */
+  authorization: WsusAuthorization;
+  registrationRequired: boolean;
   /** Revisions whose Extended fragment this shard has read (files, restart behaviour). */
   readonly extendedRead = new Set<number>();
   /** Revisions learned from the wire after discovery (each parsed once per shard). */
@@ -118,6 +127,8 @@ export class ShardKnowledge {
     this.updates = knowledge.updates.map((u) => ({ ...u, files: [...u.files] }));
     this.lastChange = knowledge.lastChange;
     this.maxExtendedUpdatesPerRequest = knowledge.maxExtendedUpdatesPerRequest;
+    this.authorization = knowledge.authorization ?? SIMPLE_TARGETING;
+    this.registrationRequired = knowledge.registrationRequired ?? true;
     this.updates.forEach((u, g) => {
       this.#index(u, g);
       if (u.files.length > 0 || u.kb !== undefined) this.extendedRead.add(g);

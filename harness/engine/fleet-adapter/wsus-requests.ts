@@ -7,13 +7,14 @@ import type { HttpAction } from '../behaviour.ts';
 
 export const WSUS_PROTOCOL_VERSION = '2.90';
 
-export function wsusAction(origin: string, request: WsusRequest, tag: unknown): HttpAction {
+/** `path`: where the operation's service is when not at its usual path (W-AUTH's ServiceUrl). */
+export function wsusAction(origin: string, request: WsusRequest, tag: unknown, path?: string): HttpAction {
   const op = request.operation;
   return {
     operation: `wsus.${op}`,
     origin,
     method: 'POST',
-    path: pathFor(op),
+    path: path ?? pathFor(op),
     headers: wsusHeaders(op),
     body: buildWsusRequest(request),
     tag,

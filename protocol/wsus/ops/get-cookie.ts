@@ -1,5 +1,4 @@
 // GetCookie: authorization cookie(s) -> the WSUS cookie every later call carries.
-import { WsusProtocolError } from '../errors.ts';
 import type { GetCookieRequest } from '../types.ts';
 import { elements, optElement, optText, reqElement, reqText } from '../xml-read.ts';
 import { el, optTextEl, textEl } from '../xml-write.ts';
@@ -39,7 +38,8 @@ export const getCookieCodec: OpCodec<'GetCookie'> = {
         cookieData: reqText(c, 'CookieData', `${where}/authCookies/AuthorizationCookie[${i}]`),
       }),
     );
-    if (authCookies.length === 0) throw new WsusProtocolError(`${where}: authCookies is empty`, 'shape');
+    // Empty is well-formed: a client of a server that advertises only the Anonymous plug-in has no
+    // authorization cookie to send (W-AUTH); whether a server accepts that is the server's rule.
     const req: GetCookieRequest = {
       authCookies,
       lastChange: reqText(node, 'lastChange', where),
