@@ -89,7 +89,10 @@ export function parseServeBanner(text: string): { urls: SiteProcessUrls; caFile:
 }
 
 export async function startSiteProcess(options: SiteProcessOptions): Promise<SiteProcess> {
-  const child = spawn(process.execPath, [BIN, ...serveArgs(options)], {
+  // PATCHSTORM_SITE_NODE_ARGS: Node flags for the site processes alone, space-separated (bench:profile
+  // runs them under --cpu-prof, which NODE_OPTIONS does not take).
+  const nodeArgs = (process.env.PATCHSTORM_SITE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...serveArgs(options)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
