@@ -1,6 +1,7 @@
 // The `patchstorm` command: one line per subcommand, each built in its own module.
 import { Command } from 'commander';
 import { conformanceCommand } from './conformance.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 
@@ -13,5 +14,6 @@ const program = new Command('patchstorm')
 program.addCommand(runCommand());
 program.addCommand(serveCommand());
 program.addCommand(conformanceCommand());
+program.addCommand(reportCommand());
 
 await program.parseAsync(process.argv);

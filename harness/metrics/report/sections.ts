@@ -11,7 +11,7 @@ import type { ReportDocument } from './report-model.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** Virtual epoch ms as "2026-12-08 10:00:00 UTC". */
+/** Epoch ms (virtual or wall) as "2026-12-08 10:00:00 UTC". */
 export function virtualTimeText(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
@@ -88,7 +88,11 @@ export function parametersSection(doc: ReportDocument): string {
         `${e(virtualTimeText(Date.parse(s.virtualStart)))} → ${e(virtualTimeText(Date.parse(s.virtualEnd)))} ` +
           `(${e(formatDuration(s.virtualDurationMs))})`,
       ],
-      ['Wall time', `${e(s.startedAt)} → ${e(s.endedAt)} (${e(formatDuration(s.wallDurationMs))})`],
+      [
+        'Wall time',
+        `${e(virtualTimeText(Date.parse(s.startedAt)))} → ${e(virtualTimeText(Date.parse(s.endedAt)))} ` +
+          `(${e(formatDuration(s.wallDurationMs))})`,
+      ],
       [
         'Requests',
         `${n(s.totals.requests)} at ${e(formatRate(s.totals.perSecond))}/s; ${n(s.totals.errors)} errors ` +
@@ -283,9 +287,9 @@ export function eventsSection(doc: ReportDocument): string {
   const start = doc.meta?.virtualStart ?? (doc.summary ? Date.parse(doc.summary.virtualStart) : undefined);
   const rows = doc.events.map((ev: RunEvent, i) => [
     `<span class="badge">${i + 1}</span>`,
-    e(virtualTimeText(ev.virtualTime)),
+    `<span class="nowrap">${e(virtualTimeText(ev.virtualTime))}</span>`,
     start !== undefined ? `+${e(formatDuration(ev.virtualTime - start))}` : '',
-    `<code>${e(ev.kind)}</code>`,
+    `<code class="nowrap">${e(ev.kind)}</code>`,
     e(ev.title),
     Object.entries(ev.tags ?? {})
       .map(([k, v]) => `${e(k)}=${e(v)}`)

@@ -29,6 +29,31 @@
     return `${Math.floor(h / 24)}d ${h % 24}h`;
   }
   const FORMATS = { count: compact, rate: compact, ms, duration };
+  const S = 1000;
+  const M = 60 * S;
+  const H = 60 * M;
+  /** Tick steps of a duration axis: whole seconds, minutes, hours, days (never "13m, 17m"). */
+  const DURATION_STEPS = [
+    S,
+    5 * S,
+    10 * S,
+    15 * S,
+    30 * S,
+    M,
+    2 * M,
+    5 * M,
+    10 * M,
+    15 * M,
+    30 * M,
+    H,
+    2 * H,
+    3 * H,
+    6 * H,
+    12 * H,
+    24 * H,
+    48 * H,
+    168 * H,
+  ];
   const utc = (t) => new Date(t).toISOString();
 
   /** x tick labels: HH:MM (HH:MM:SS for short steps), with the date under the first tick of each day. */
@@ -92,9 +117,16 @@
               ctx.moveTo(x, top);
               ctx.lineTo(x, top + height);
               ctx.stroke();
+              // The label sits below the event badges, on a white ground so lines under it do not cross it.
+              const rightSide = x > left + width - 80 * pr;
+              const tw = ctx.measureText(m.label).width + 6 * pr;
+              const tx = rightSide ? x - 4 * pr - tw : x + 4 * pr;
+              const ty = top + 40 * pr;
+              ctx.fillStyle = '#ffffff';
+              ctx.fillRect(tx, ty - 8 * pr, tw, 16 * pr);
               ctx.fillStyle = DEADLINE_LINE;
-              ctx.textAlign = x > left + width - 80 * pr ? 'right' : 'left';
-              ctx.fillText(m.label, x + (ctx.textAlign === 'right' ? -4 : 4) * pr, top + height - 10 * pr);
+              ctx.textAlign = 'left';
+              ctx.fillText(m.label, tx + 3 * pr, ty);
               ctx.textAlign = 'center';
             }
             ctx.restore();
@@ -119,6 +151,7 @@
       font: axisFont,
       size: 58,
       values: (_u, splits) => splits.map((v) => FORMATS[axis.unit](v)),
+      ...(axis.unit === 'duration' ? { incrs: DURATION_STEPS } : {}),
       grid: { show: side === 0, stroke: '#e6e6e6', width: 1 },
       ticks: { show: true, stroke: '#cccccc', width: 1, size: 4 },
     });
