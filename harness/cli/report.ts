@@ -24,24 +24,33 @@ export function reportCommand(): Command {
     });
 }
 
-export async function runReport(dir: string, out: string | undefined): Promise<number> {
+export interface ReportIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runReport(
+  dir: string,
+  out: string | undefined,
+  io: ReportIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const file = resolve(out ?? join(dir, DEFAULT_HTML_FILE));
   try {
     const model = await readRunFolder(dir);
     const written = await writeReport(model, file);
-    process.stdout.write(
+    io.stdout.write(
       `report: ${written.file} (${formatBytes(written.bytes)}, ${model.intervals.toLocaleString('en-US')} intervals)\n`,
     );
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ReportInputError) {
-      process.stderr.write(`patchstorm report: ${err.message}\n`);
+      io.stderr.write(`patchstorm report: ${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }
     const e = err as NodeJS.ErrnoException;
     if (e.syscall !== undefined) {
       // The report could not be written (no such folder for --out, no permission): the input was wrong.
-      process.stderr.write(`patchstorm report: cannot write ${file}: ${e.message}\n`);
+      io.stderr.write(`patchstorm report: cannot write ${file}: ${e.message}\n`);
       return EXIT_INVALID_INPUT;
     }
     throw err;
