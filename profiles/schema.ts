@@ -209,6 +209,11 @@ export const profileSchema = z
     duration: positiveDuration,
     thresholds,
     generator,
+    /**
+     * Outputs as `--out` would name them (`influxdb=http://influx:8086/patchstorm`, `html=report.html`);
+     * the command line's `--out` values are added to these.
+     */
+    outputs: z.array(z.string().min(1)).default([]),
   })
   .superRefine((p, ctx) => {
     p.events.forEach((e, i) => {

@@ -5,6 +5,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
+import { OutputError } from '../metrics/outputs/output.ts';
+import { type OutputSpec, parseOutFlags } from '../metrics/outputs/outputs.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 import type { RunPlan } from '../run/plan.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
@@ -31,7 +33,10 @@ export interface RunFlags {
   siteCode?: string;
   ca?: string;
   insecure?: boolean;
-  out?: string;
+  /** Repeatable `--out NAME[=ARG]` (a bare folder is the deprecated form of --out-dir). */
+  out?: string[];
+  outDir?: string;
+  grafanaUrl?: string;
   threshold?: string[];
 }
 
@@ -48,6 +53,10 @@ export interface CheckedRunFlags {
   target: RunPlan['target'];
   tls: RunPlan['tls'];
   outDir: string;
+  outputs: OutputSpec[];
+  grafanaUrl?: string;
+  /** Said before the run (e.g. a deprecated form of an option). */
+  notices: string[];
   thresholds: Thresholds;
 }
 
@@ -92,7 +101,9 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     profile: flags.profile ?? DEFAULT_PROFILE,
     target: { kind: 'embedded' },
     tls: {},
-    outDir: flags.out ?? join('reports', timestampFolder(now)),
+    outDir: flags.outDir ?? join('reports', timestampFolder(now)),
+    outputs: [],
+    notices: [],
     thresholds: {},
   };
   if (flags.profile !== undefined && flags.profile.trim() === '') {
@@ -205,17 +216,38 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
   }
   if (flags.insecure) checked.tls = { insecure: true };
 
-  if (flags.out !== undefined) {
+  const outs = checkOutFlags(flags.out ?? []);
+  checked.outputs = outs.specs;
+  if (outs.legacyOutDir !== undefined) {
+    if (flags.outDir !== undefined) {
+      throw new OptionError(
+        '--out',
+        outs.legacyOutDir,
+        `a folder given twice (--out-dir ${JSON.stringify(flags.outDir)} as well): --out now names an output (NAME=ARG); use --out-dir alone`,
+      );
+    }
+    checked.outDir = outs.legacyOutDir;
+    checked.notices.push(
+      `--out ${outs.legacyOutDir}: a bare folder is deprecated, use --out-dir ${outs.legacyOutDir} (--out now names an output, e.g. --out influxdb=URL)`,
+    );
+  }
+  if (flags.outDir !== undefined || outs.legacyOutDir !== undefined) {
+    const option = flags.outDir !== undefined ? '--out-dir' : '--out';
     let isFile = false;
     try {
-      isFile = !statSync(flags.out).isDirectory();
+      isFile = !statSync(checked.outDir).isDirectory();
     } catch {
-      // Missing is fine: it is created at the end of the run.
+      // Missing is fine: it is created before the run starts (and refused then if it cannot be).
     }
-    if (flags.out.trim() === '' || isFile) {
-      throw new OptionError('--out', flags.out, 'expected a folder for summary.json (created if missing)');
+    if (checked.outDir.trim() === '' || isFile) {
+      throw new OptionError(
+        option,
+        checked.outDir,
+        "expected a folder for the run's files (created if missing)",
+      );
     }
   }
+  if (flags.grafanaUrl !== undefined) checked.grafanaUrl = httpUrl('--grafana-url', flags.grafanaUrl);
   for (const t of flags.threshold ?? []) {
     try {
       checked.thresholds = applyThresholdFlag(checked.thresholds, t);
@@ -225,6 +257,15 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     }
   }
   return checked;
+}
+
+function checkOutFlags(values: readonly string[]): ReturnType<typeof parseOutFlags> {
+  try {
+    return parseOutFlags(values);
+  } catch (err) {
+    if (err instanceof OutputError) throw new OptionError('--out', values.join(' '), err.message);
+    throw err;
+  }
 }
 
 /** Profile + flags: the flags win; every profile event must still fall inside the run. */
@@ -251,12 +292,34 @@ export function planRun(profile: Profile, flags: CheckedRunFlags): RunPlan {
     target: flags.target,
     tls: flags.tls,
     outDir: flags.outDir,
+    outputs: [...profileOutputs(profile), ...flags.outputs],
+    ...(flags.grafanaUrl ? { grafanaUrl: flags.grafanaUrl } : {}),
     thresholds: {
       ...thresholdsOfProfile(profile.thresholds),
       ...flags.thresholds,
       ...(Object.keys(p95Ms).length > 0 ? { p95Ms } : {}),
     },
   };
+}
+
+/** The profile's `outputs`, read like --out values (a folder is not an output there). */
+function profileOutputs(profile: Profile): OutputSpec[] {
+  let parsed: ReturnType<typeof parseOutFlags>;
+  try {
+    parsed = parseOutFlags(profile.outputs);
+  } catch (err) {
+    if (err instanceof OutputError)
+      throw new OptionError(`profile '${profile.name}' outputs`, profile.outputs.join(' '), err.message);
+    throw err;
+  }
+  if (parsed.legacyOutDir !== undefined) {
+    throw new OptionError(
+      `profile '${profile.name}' outputs`,
+      parsed.legacyOutDir,
+      'expected an output as NAME=ARG (e.g. influxdb=http://influx:8086/patchstorm), not a folder',
+    );
+  }
+  return parsed.specs;
 }
 
 /** Connection and in-flight limits: the flag, else the profile's `generator` section, else the engine's default. */

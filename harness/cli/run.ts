@@ -7,8 +7,9 @@ import { BUILTIN_PROFILES, ProfileError, ProfileLoadError, resolveProfile } from
 import { FleetBehaviourOptionsError } from '../engine/fleet-adapter/options.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import { FleetConfigError } from '../fleet/config.ts';
-import { DiscoveryFailed } from '../run/discover-process.ts';
 import { EXIT_ABORTED, EXIT_CODES, EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';
+import { OutputError } from '../metrics/outputs/output.ts';
+import { OUTPUT_KINDS } from '../metrics/outputs/outputs.ts';
 import {
   checkRunFlags,
   DEFAULT_PROFILE,
@@ -61,7 +62,21 @@ export function runCommand(): Command {
     .option('--site-code <code>', 'site code of that site (default PS1)')
     .option('--ca <file>', 'CA certificate (PEM) to trust for HTTPS targets')
     .option('--insecure', 'accept any HTTPS certificate')
-    .option('--out <dir>', 'folder for summary.json (default reports/<timestamp>)')
+    .option(
+      '--out <name[=arg]>',
+      `an output, repeatable: ${Object.values(OUTPUT_KINDS)
+        .map((k) => k.usage)
+        .join('; ')} (a bare folder, the old form, still works as --out-dir)`,
+      collect,
+    )
+    .option(
+      '--out-dir <dir>',
+      "folder for the run's files: summary.json, timeline.ndjson (default reports/<timestamp>)",
+    )
+    .option(
+      '--grafana-url <url>',
+      'your Grafana, e.g. http://grafana:3000: the end of the run prints a ready dashboard link',
+    )
     .option(
       '--threshold <limit>',
       "pass/fail limit, repeatable: 'p95:wsus.SyncUpdates<500ms', 'p95:*<2s', 'errorRate<0.01', " +
@@ -89,6 +104,7 @@ export async function runCli(flags: RunFlags): Promise<number> {
   let plan: ReturnType<typeof planRun>;
   try {
     const checked = checkRunFlags(flags);
+    for (const n of checked.notices) console.error(`patchstorm run: note: ${n}`);
     const profile = await resolveProfile(checked.profile);
     plan = planRun(profile, checked);
   } catch (err) {
@@ -104,11 +120,12 @@ export async function runCli(flags: RunFlags): Promise<number> {
     const { exitCode } = await runPlan(plan);
     return exitCode;
   } catch (err) {
-    // Bad fleet settings or a target that does not answer like a site: nothing of the load was sent.
+    // Bad fleet settings, or an output that cannot work (a folder that cannot be written, an InfluxDB
+    // that does not answer): refused before anything of the load was sent.
     if (
       err instanceof FleetConfigError ||
       err instanceof FleetBehaviourOptionsError ||
-      err instanceof DiscoveryFailed
+      err instanceof OutputError
     ) {
       console.error(`patchstorm run: ${err.message}`);
       return EXIT_INVALID_INPUT;

@@ -4,6 +4,7 @@
 import type { MetricsAggregator } from './aggregator.ts';
 import { EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD_BREACHED } from './exit-codes.ts';
 import { type Histogram, percentileMs } from './histogram.ts';
+import type { OutputReport } from './outputs/output.ts';
 import { operationOrder } from './schema.ts';
 import { evaluateThresholds, type ThresholdResult, type Thresholds } from './thresholds.ts';
 
@@ -84,6 +85,8 @@ export interface RunSummary extends Omit<RunInfo, 'startedAt' | 'endedAt' | 'vir
   fleet: { activeClients: number; scheduledClients: number; gauges: Record<string, number> };
   thresholds: ThresholdResult[];
   exitCode: number;
+  /** What each output did (files written, points sent or dropped, failures); added at the end. */
+  outputs?: OutputReport[];
 }
 
 export function latencySummary(h: Histogram): LatencySummary {

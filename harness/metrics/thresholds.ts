@@ -92,3 +92,13 @@ export function evaluateThresholds(inputs: ThresholdInputs, t: Thresholds): Thre
   }
   return results;
 }
+
+/** The thresholds in `--threshold` syntax (for reports and outputs' run metadata). */
+export function thresholdTexts(t: Thresholds): string[] {
+  const texts: string[] = [];
+  for (const [op, ms] of Object.entries(t.p95Ms ?? {})) texts.push(`p95:${op}<${ms}ms`);
+  if (t.errorRate !== undefined) texts.push(`errorRate<${t.errorRate}`);
+  if (t.maxBacklogAgeMs !== undefined) texts.push(`maxBacklogAge<${t.maxBacklogAgeMs}ms`);
+  if (t.latenessP99Ms !== undefined) texts.push(`latenessP99<${t.latenessP99Ms}ms`);
+  return texts;
+}

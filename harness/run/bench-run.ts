@@ -6,6 +6,7 @@ import { BUILTIN_PROFILES } from '../../profiles/index.ts';
 import { checkRunFlags, planRun, timestampFolder } from '../cli/run-options.ts';
 import { benchFigures } from './bench-figures.ts';
 import { processCpuSeconds } from './process-cpu.ts';
+import type { RunReport } from './run-notes.ts';
 import { runPlan } from './run-plan.ts';
 
 export interface BenchRun {
@@ -15,6 +16,8 @@ export interface BenchRun {
   speed: number;
   duration: string;
   workers?: number;
+  /** Extra `--out` outputs (e.g. influxdb=URL, to measure what streaming costs the generator). */
+  outputs?: string[];
 }
 
 export interface BenchOutcome {
@@ -35,7 +38,8 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
       speed: String(b.speed),
       duration: b.duration,
       ...(b.workers !== undefined ? { workers: String(b.workers) } : {}),
-      out: `reports/${b.name}-${timestampFolder()}`,
+      outDir: `reports/${b.name}-${timestampFolder()}`,
+      ...(b.outputs ? { out: b.outputs } : {}),
     }),
   );
   const sitePids: number[] = [];
@@ -54,21 +58,23 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
   });
   const wallMs = Date.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  if (!result.report) return { exitCode: result.exitCode, text: 'the run did not start: no figures', wallMs };
+  if (!result.report.run)
+    return { exitCode: result.exitCode, text: `the run did not start: ${result.report.endReason}`, wallMs };
   const cores = availableParallelism();
   const generatorCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const siteCpuSeconds = [...siteCpu.values()].reduce((a, b) => a + b, 0);
-  const figures = benchFigures(result.report, { generatorCpuSeconds, siteCpuSeconds, cores });
+  const report = result.report as RunReport;
+  const figures = benchFigures(report, { generatorCpuSeconds, siteCpuSeconds, cores });
   return {
     exitCode: result.exitCode,
     wallMs,
     run: {
-      end: result.report.end,
-      virtualDurationMs: result.report.virtualDurationMs,
-      keptUp: result.report.generator.keptUp,
+      end: report.end,
+      virtualDurationMs: report.virtualDurationMs,
+      keptUp: report.generator.keptUp,
     },
     text: `${figures}\nwall time including site start and catalog discovery: ${(wallMs / 1000).toFixed(0)} s\n${limits(
-      result.report,
+      report,
       generatorCpuSeconds,
       siteCpuSeconds,
       cores,
@@ -77,12 +83,7 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
 }
 
 /** Plain words on what held the run back, from lateness, skips and where the CPU went. */
-function limits(
-  r: NonNullable<Awaited<ReturnType<typeof runPlan>>['report']>,
-  generatorCpu: number,
-  siteCpu: number,
-  cores: number,
-): string {
+function limits(r: RunReport, generatorCpu: number, siteCpu: number, cores: number): string {
   const wallS = r.wallDurationMs / 1000;
   const busy = (generatorCpu + siteCpu) / (wallS * cores);
   const skipped = Object.values(r.generator.skipped).reduce((a, b) => a + b, 0);

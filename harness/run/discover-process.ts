@@ -17,7 +17,10 @@ export interface DiscoveryRequest {
 const ENTRY = fileURLToPath(new URL('./discover-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx/esm');
 
-/** The target did not answer discovery as a site should: nothing of the load was sent (exit 2). */
+/**
+ * The target did not answer discovery as a site should: the run could not happen (exit 3), nothing of
+ * the load was sent. The message names the servers and what failed.
+ */
 export class DiscoveryFailed extends Error {
   override readonly name = 'DiscoveryFailed';
 }
@@ -36,7 +39,13 @@ export function discoverInChildProcess(request: DiscoveryRequest): Promise<Catal
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code !== 0) {
-        reject(new DiscoveryFailed(`catalog discovery failed (${signal ?? `exit ${code}`}): ${err.trim()}`));
+        const why =
+          err.trim() || (signal ? `the discovery process was stopped by ${signal}` : 'no reason given');
+        reject(
+          new DiscoveryFailed(
+            `catalog discovery (a cold scan against the SUP ${request.supUrl}, policy from the MP ${request.mpUrl}) failed: ${why}`,
+          ),
+        );
         return;
       }
       try {

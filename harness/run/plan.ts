@@ -1,6 +1,7 @@
 // What one `patchstorm run` will do, decided before anything starts: the validated profile with the
 // command line's overrides applied, where the load goes, and where the report is written.
 import type { Profile } from '../../profiles/index.ts';
+import type { OutputSpec } from '../metrics/outputs/outputs.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 
 /** Servers the fleet talks to when the operator names them (no embedded site). */
@@ -32,7 +33,11 @@ export interface RunPlan {
   maxInFlight?: number;
   target: ExternalTarget | EmbeddedTarget;
   tls: { caFile?: string; insecure?: boolean };
-  /** Folder for summary.json. */
+  /** The run's folder: summary.json, timeline.ndjson and relative output files. */
   outDir: string;
+  /** `--out NAME[=ARG]` and the profile's `outputs` (the always-on ones are added when absent). */
+  outputs: OutputSpec[];
+  /** `--grafana-url`: the operator's Grafana, for a ready dashboard link at the end. */
+  grafanaUrl?: string;
   thresholds: Thresholds;
 }

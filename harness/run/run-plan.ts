@@ -10,16 +10,18 @@ import {
   type FleetTargets,
   validateBehaviourOptions,
 } from '../engine/fleet-adapter/index.ts';
-import { type RunOptions, runLoad } from '../engine/run.ts';
+import { newRunId, type RunOptions, reportWithoutLoad, runLoad } from '../engine/run.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import type { IntervalStats } from '../metrics/aggregator.ts';
-import { EXIT_INTERRUPTED } from '../metrics/exit-codes.ts';
-import { writeSummaryJson } from '../metrics/summary-json.ts';
-import { discoverInChildProcess } from './discover-process.ts';
+import { OutputSet } from '../metrics/outputs/output-set.ts';
+import { createOutputs } from '../metrics/outputs/outputs.ts';
+import type { RunSummary } from '../metrics/summary.ts';
+import { DiscoveryFailed, discoverInChildProcess } from './discover-process.ts';
 import { type EmbeddedSite, startEmbeddedSite } from './embedded-site.ts';
 import { buildsOf, fleetBehaviourOptions } from './fleet-options.ts';
 import { ObserverClient } from './observer-client.ts';
 import type { ExternalTarget, RunPlan } from './plan.ts';
+import { idleTargetWarnings } from './idle-targets.ts';
 import { formatNotes, type RunNotes, type RunReport } from './run-notes.ts';
 import { frozenSiteTime, startSiteClocks } from './site-clock.ts';
 import { SiteEventScheduler } from './site-events.ts';
@@ -29,7 +31,8 @@ type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface RunPlanResult {
   exitCode: number;
-  report?: RunReport;
+  /** summary.json's content; `run` (the notes) is absent when the run ended before the load. */
+  report: RunSummary & { run?: RunNotes };
   summaryFile?: string;
 }
 
@@ -104,7 +107,7 @@ export function sendOptions(plan: RunPlan): Pick<RunOptions, 'transport' | 'maxI
   };
 }
 
-/** Resolves to the signal name when SIGINT/SIGTERM arrives before the load starts (runLoad then owns them). */
+/** Records SIGINT/SIGTERM while runLoad does not own them (start-up, discovery, clean-up). */
 function earlySignals(): { fired: () => string | undefined; dispose: () => void } {
   let fired: string | undefined;
   const on = (s: NodeJS.Signals) => {
@@ -126,24 +129,76 @@ export interface RunPlanHooks {
   out?: Out;
   /** The embedded site is up (benchmarks read its processes' CPU time). */
   onSiteStarted?(site: EmbeddedSite): void;
-  /** Every metrics interval, after the built-in sinks. */
+  /** Every metrics interval, after the outputs. */
   onInterval?(stats: IntervalStats): void;
+  /** Environment the outputs read (PATCHSTORM_INFLUXDB_TOKEN …); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The target tag of the outputs: 'embedded', or the first SUP of the operator's site. */
+function targetTag(plan: RunPlan): string {
+  return plan.target.kind === 'embedded' ? 'embedded' : (plan.target.sups[0] ?? plan.target.mp);
 }
 
 export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<RunPlanResult> {
   const out = hooks.out ?? process.stdout;
   const { profile } = plan;
-  const warnings = planWarnings(plan);
-  for (const w of warnings) out.write(`warning: ${w}\n`);
+  const outputs = new OutputSet(
+    createOutputs(plan.outputs, {
+      outDir: plan.outDir,
+      env: hooks.env ?? process.env,
+      stdout: out,
+      ...(plan.grafanaUrl ? { grafanaUrl: plan.grafanaUrl } : {}),
+    }),
+  );
+  // Signals are recorded from the first moment: a Ctrl-C at any point of start-up ends the run with a
+  // summary saying where it stopped (exit 130), never in a run that goes ahead regardless.
   let signals = earlySignals();
+  // Before anything starts: a folder that cannot be written or an InfluxDB that does not answer is an
+  // invalid option (exit 2), not a failure after an hour of load.
+  try {
+    await outputs.preflight();
+  } catch (err) {
+    signals.dispose();
+    throw err;
+  }
+  const runId = newRunId(profile.name);
+  const warnings = planWarnings(plan);
+  out.write(`run id ${runId} (outputs: ${outputs.names.join(', ')}; folder ${plan.outDir})\n`);
+  for (const w of warnings) out.write(`warning: ${w}\n`);
   let site: EmbeddedSite | undefined;
   let susdbSeeded: number | undefined;
   let externalObserver: ObserverClient | undefined;
-  const interrupted = (): RunPlanResult | undefined => {
+  let virtualStart: number | undefined;
+  const loadOptions = (): RunOptions => ({
+    fleetSize: plan.fleetSize,
+    workers: plan.workers ?? defaultWorkers(plan),
+    seed: plan.seed,
+    speed: plan.speed,
+    durationMs: plan.durationMs,
+    ...(virtualStart !== undefined ? { virtualStart } : {}),
+    behaviourModule: FLEET_BEHAVIOUR_MODULE,
+    behaviourOptions: {},
+    ...sendOptions(plan),
+    thresholds: plan.thresholds,
+    profileName: profile.name,
+    outputs,
+    runId,
+    target: targetTag(plan),
+  });
+  /** The run ended before any load: the outputs still get a summary that says where and why. */
+  const endedBeforeLoad = async (kind: 'interrupted' | 'aborted', reason: string): Promise<RunPlanResult> => {
+    out.write(`${kind === 'interrupted' ? 'interrupted' : 'the run could not happen'}: ${reason}\n`);
+    const { summary, summaryFile } = await reportWithoutLoad(loadOptions(), { kind, reason });
+    return {
+      exitCode: summary.exitCode,
+      report: summary as RunSummary,
+      ...(summaryFile ? { summaryFile } : {}),
+    };
+  };
+  const interruptedAt = (stage: string): Promise<RunPlanResult> | undefined => {
     const s = signals.fired();
-    if (!s) return undefined;
-    out.write(`${s} received before the load started: stopping (nothing to summarise)\n`);
-    return { exitCode: EXIT_INTERRUPTED };
+    return s ? endedBeforeLoad('interrupted', `${s} received ${stage}: no load was sent`) : undefined;
   };
   try {
     let targets: FleetTargets;
@@ -152,7 +207,14 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       out.write(
         `starting the embedded reference site (${profile.site.supNodes} SUP node${profile.site.supNodes > 1 ? 's' : ''}, seed ${plan.seed})\n`,
       );
-      site = await startEmbeddedSite(profile, plan.seed);
+      try {
+        site = await startEmbeddedSite(profile, plan.seed);
+      } catch (err) {
+        return (
+          (await interruptedAt('while the embedded site started')) ??
+          (await endedBeforeLoad('aborted', `the embedded site did not start: ${(err as Error).message}`))
+        );
+      }
       targets = { mp: site.mp, sups: site.sups, siteCode: site.siteCode };
       observers = site.observers;
       hooks.onSiteStarted?.(site);
@@ -171,29 +233,38 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       externalObserver = plan.target.observer ? new ObserverClient(plan.target.observer) : undefined;
       observers = externalObserver ? [externalObserver] : [];
     }
-    const early = interrupted();
-    if (early) return early;
+    const early = interruptedAt('while the site started');
+    if (early) return await early;
 
     // The run's virtual time starts at the (frozen) embedded site time, so both agree from the start.
-    const virtualStart = site ? await frozenSiteTime(observers) : Date.now();
+    virtualStart = site ? await frozenSiteTime(observers) : Date.now();
     const builds = buildsOf(profile);
     out.write(
       `discovering the catalog: one cold scan per OS build (${builds.join(', ')}) against ${targets.sups[0]}\n`,
     );
     const discoveryStarted = Date.now();
-    const knowledge: CatalogKnowledge = await discoverInChildProcess({
-      supUrl: targets.sups[0]!,
-      mpUrl: targets.mp,
-      siteCode: targets.siteCode,
-      builds,
-      tls: plan.tls,
-    });
+    let knowledge: CatalogKnowledge;
+    try {
+      knowledge = await discoverInChildProcess({
+        supUrl: targets.sups[0]!,
+        mpUrl: targets.mp,
+        siteCode: targets.siteCode,
+        builds,
+        tls: plan.tls,
+      });
+    } catch (err) {
+      // A Ctrl-C also stops the discovery child (same process group): that is an interruption.
+      const interrupted = interruptedAt('during catalog discovery');
+      if (interrupted) return await interrupted;
+      if (err instanceof DiscoveryFailed) return await endedBeforeLoad('aborted', err.message);
+      throw err;
+    }
     const discoveryMs = Date.now() - discoveryStarted;
     out.write(
       `  catalog version ${knowledge.catalogVersion}, ${knowledge.updates.length} updates known (${(discoveryMs / 1000).toFixed(1)} s)\n`,
     );
-    const interruptedAgain = interrupted();
-    if (interruptedAgain) return interruptedAgain;
+    const interruptedAgain = interruptedAt('after catalog discovery');
+    if (interruptedAgain) return await interruptedAgain;
 
     const behaviourOptions = fleetBehaviourOptions({
       profile,
@@ -205,6 +276,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     validateBehaviourOptions(behaviourOptions);
     const scheduler = new SiteEventScheduler(profile.events, {
       observers,
+      onEvent: (e) => outputs.event(e),
       ...(observers.length === 0
         ? {
             skipReason:
@@ -214,53 +286,52 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
     });
     let clockOffsets: Promise<number[]> | undefined;
     let maxRss = process.memoryUsage.rss();
-    signals.dispose();
     out.write(
       `running '${profile.name}': ${plan.fleetSize.toLocaleString('en-US')} clients, ${formatDuration(plan.durationMs)} at x${plan.speed} ` +
         `(about ${formatDuration(Math.ceil(plan.durationMs / plan.speed / 1000) * 1000)} wall)\n`,
     );
-    const { summary } = await runLoad({
-      fleetSize: plan.fleetSize,
-      workers: plan.workers ?? defaultWorkers(plan),
-      seed: plan.seed,
-      speed: plan.speed,
-      durationMs: plan.durationMs,
+    // runLoad owns the signals from its first statement; ours are handed over in the same tick.
+    const loading = runLoad({
+      ...loadOptions(),
       virtualStart,
-      behaviourModule: FLEET_BEHAVIOUR_MODULE,
       behaviourOptions,
-      ...sendOptions(plan),
-      thresholds: plan.thresholds,
-      profileName: profile.name,
       ...(observers[0] ? { observerUrl: observers[0].base } : {}),
-      out,
       onStart: (clock: VirtualClock) => {
         if (site) clockOffsets = startSiteClocks(observers, clock);
-        scheduler.start(clock, virtualStart);
+        scheduler.start(clock, virtualStart!);
       },
       onInterval: (stats) => {
         // The main process's RSS includes the worker threads' heaps.
         maxRss = Math.max(maxRss, process.memoryUsage.rss());
         hooks.onInterval?.(stats);
       },
+      finalize: async (summary) => {
+        const notes: RunNotes = {
+          target: await targetNote(plan, site, clockOffsets, susdbSeeded),
+          catalog: {
+            version: knowledge.catalogVersion,
+            updates: knowledge.updates.length,
+            builds,
+            discoveryMs,
+          },
+          siteEvents: await scheduler.stop(),
+          warnings: [...warnings, ...idleTargetWarnings(summary)],
+          harness: {
+            maxRssBytes: maxRss,
+            bytesPerClient: maxRss / plan.fleetSize,
+            connectionsPerOrigin: plan.connections ?? CONNECTIONS.default,
+            maxInFlight: plan.maxInFlight ?? MAX_IN_FLIGHT.default,
+          },
+        };
+        return { run: notes, notesText: formatNotes(notes) };
+      },
     });
+    signals.dispose();
+    const { summary, summaryFile } = await loading;
     // Between the end of the load and the clean-up a signal must not kill us before the site stops.
     signals = earlySignals();
-    const notes: RunNotes = {
-      target: await targetNote(plan, site, clockOffsets, susdbSeeded),
-      catalog: { version: knowledge.catalogVersion, updates: knowledge.updates.length, builds, discoveryMs },
-      siteEvents: await scheduler.stop(),
-      warnings,
-      harness: {
-        maxRssBytes: maxRss,
-        bytesPerClient: maxRss / plan.fleetSize,
-        connectionsPerOrigin: plan.connections ?? CONNECTIONS.default,
-        maxInFlight: plan.maxInFlight ?? MAX_IN_FLIGHT.default,
-      },
-    };
-    const report: RunReport = { ...summary, run: notes };
-    const summaryFile = await writeSummaryJson(plan.outDir, report);
-    out.write(`${formatNotes(notes)}\nsummary written to ${summaryFile}\n`);
-    return { exitCode: summary.exitCode, report, summaryFile };
+    const report = summary as RunReport;
+    return { exitCode: summary.exitCode, report, ...(summaryFile ? { summaryFile } : {}) };
   } finally {
     signals.dispose();
     await externalObserver?.close();

@@ -10,6 +10,7 @@
 // Every event ends up in the run's notes: done (with when it ran), failed (why), skipped (why).
 import { formatDuration, type ProfileEvent } from '../../profiles/index.ts';
 import type { VirtualClock } from '../engine/clock.ts';
+import type { RunEvent } from '../metrics/outputs/output.ts';
 import type { ObserverClient } from './observer-client.ts';
 
 const HOUR_MS = 3_600_000;
@@ -29,11 +30,15 @@ export interface SiteEventTarget {
   observers: readonly ObserverClient[];
   /** Why site-side events cannot be played (target without observer API); undefined = they can. */
   skipReason?: string;
+  /** Each event as it happens (played, failed, or a fleet-side event reaching its time), for the outputs. */
+  onEvent?(event: RunEvent): void;
 }
 
 interface Entry {
   record: SiteEventRecord;
   atMs: number;
+  /** The outputs' name for it ('catalog-published', 'sup-down' …). */
+  eventKind: RunEvent['kind'];
   run?: () => Promise<string>;
 }
 
@@ -43,9 +48,19 @@ export class SiteEventScheduler {
   readonly #running = new Set<Promise<void>>();
   #clock: VirtualClock | undefined;
   #virtualStart = 0;
+  readonly #onEvent: ((event: RunEvent) => void) | undefined;
 
   constructor(events: readonly ProfileEvent[], target: SiteEventTarget) {
     for (const e of events) this.#entries.push(...entriesFor(e, target));
+    this.#onEvent = target.onEvent;
+  }
+
+  #emit(entry: Entry, title: string, virtualTime: number): void {
+    this.#onEvent?.({
+      virtualTime: Math.round(virtualTime),
+      kind: entry.eventKind,
+      title: `${entry.record.kind}: ${title}`,
+    });
   }
 
   /** Arms a timer per site-side event at its virtual time. */
@@ -53,11 +68,13 @@ export class SiteEventScheduler {
     this.#clock = clock;
     this.#virtualStart = virtualStart;
     for (const entry of this.#entries) {
-      if (!entry.run) continue;
+      // Fleet-side events are played by the clients: only their moment is marked for the outputs.
+      if (!entry.run && entry.record.status !== 'fleet-side') continue;
       const delay = Math.max(0, clock.toWall(virtualStart + entry.atMs) - clock.wallNow());
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        this.#play(entry);
+        if (entry.run) this.#play(entry);
+        else this.#emit(entry, entry.record.detail, virtualStart + entry.atMs);
       }, delay);
       this.#timers.add(timer);
     }
@@ -69,10 +86,12 @@ export class SiteEventScheduler {
       .then((detail) => {
         entry.record.status = 'done';
         entry.record.detail = `${detail} (at virtual ${formatDuration(Math.round(startedAt / 1000) * 1000)})`;
+        this.#emit(entry, detail, this.#virtualStart + startedAt);
       })
       .catch((err: Error) => {
         entry.record.status = 'failed';
         entry.record.detail = err.message;
+        this.#emit(entry, `FAILED: ${err.message}`, this.#virtualStart + startedAt);
       })
       .finally(() => this.#running.delete(p));
     this.#running.add(p);
@@ -97,7 +116,16 @@ export class SiteEventScheduler {
   }
 }
 
+const EVENT_KINDS: Record<ProfileEvent['kind'], RunEvent['kind']> = {
+  rollout: 'rollout',
+  'forced-rescan': 'forced-rescan',
+  'new-catalog': 'catalog-published',
+  'patch-tuesday': 'deployment-created',
+  'sup-failure': 'sup-down',
+};
+
 function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
+  const eventKind = EVENT_KINDS[e.kind];
   const record = (status: SiteEventRecord['status'], detail: string, at = e.at): SiteEventRecord => ({
     kind: e.kind,
     at: formatDuration(at),
@@ -105,12 +133,19 @@ function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
     detail,
   });
   if (e.kind === 'rollout') {
-    return [{ atMs: e.at, record: record('fleet-side', `clients come up over ${formatDuration(e.over)}`) }];
+    return [
+      {
+        atMs: e.at,
+        eventKind,
+        record: record('fleet-side', `clients come up over ${formatDuration(e.over)}`),
+      },
+    ];
   }
   if (e.kind === 'forced-rescan') {
     return [
       {
         atMs: e.at,
+        eventKind,
         record: record(
           'fleet-side',
           `every client runs a forced online scan, spread over ${formatDuration(e.spread)}`,
@@ -119,18 +154,25 @@ function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
     ];
   }
   if (target.skipReason !== undefined || target.observers.length === 0) {
-    return [{ atMs: e.at, record: record('skipped', target.skipReason ?? 'the target has no observer API') }];
+    return [
+      {
+        atMs: e.at,
+        eventKind,
+        record: record('skipped', target.skipReason ?? 'the target has no observer API'),
+      },
+    ];
   }
   const all = target.observers;
   // 'skipped' with an empty detail = armed, not yet played (stop() turns it into 'not reached').
   const pending = () => record('skipped', '');
   switch (e.kind) {
     case 'new-catalog':
-      return [{ atMs: e.at, record: pending(), run: () => publishEverywhere(all, e.updates) }];
+      return [{ atMs: e.at, eventKind, record: pending(), run: () => publishEverywhere(all, e.updates) }];
     case 'patch-tuesday':
       return [
         {
           atMs: e.at,
+          eventKind,
           record: pending(),
           run: async () => {
             const published = await publishEverywhere(all, e.updates);
@@ -153,6 +195,7 @@ function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
         return [
           {
             atMs: e.at,
+            eventKind,
             record: record(
               'skipped',
               `SUP node ${e.node} has no observer API here (only ${all.length}): stop that node by hand at ${formatDuration(e.at)}`,
@@ -163,6 +206,7 @@ function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
       let before: unknown;
       const fail: Entry = {
         atMs: e.at,
+        eventKind,
         record: pending(),
         run: async () => {
           before = await node.call('GET', '/api/faults');
@@ -180,6 +224,7 @@ function entriesFor(e: ProfileEvent, target: SiteEventTarget): Entry[] {
         fail,
         {
           atMs: restoreAt,
+          eventKind: 'sup-restored',
           record: { ...pending(), at: formatDuration(restoreAt) },
           run: async () => {
             await node.call('PUT', '/api/faults', before ?? { rules: [] });

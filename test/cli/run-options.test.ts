@@ -49,7 +49,13 @@ describe('patchstorm run options', () => {
     [{ observer: 'http://127.0.0.1:8090' }, '--observer', 'needs --mp'],
     [{ ca: '/nonexistent/ca.pem' }, '--ca', 'readable file'],
     [{ ca: '/etc/hostname', insecure: true }, '--ca', '--insecure'],
-    [{ out: '/etc/hostname' }, '--out', 'folder'],
+    [{ out: ['/etc/hostname'] }, '--out', 'folder'],
+    [{ outDir: '/etc/hostname' }, '--out-dir', 'folder'],
+    [{ out: ['influx=http://127.0.0.1:8086/db'] }, '--out', "unknown output 'influx'"],
+    [{ out: ['json=a.json', 'json=b.json'] }, '--out', 'given 2 times'],
+    [{ out: ['json='] }, '--out', 'needs a value'],
+    [{ out: ['old-dir'], outDir: 'new-dir' }, '--out', 'use --out-dir alone'],
+    [{ grafanaUrl: 'grafana:3000' }, '--grafana-url', 'http://'],
     [{ threshold: ['p99:wsus.SyncUpdates<1s'] }, '--threshold', 'p95:'],
     [{ threshold: ['errorRate<2'] }, '--threshold', 'fraction'],
   ])('refuses %j naming the option, the value and what is valid', (flags, option, expected) => {
@@ -57,6 +63,17 @@ describe('patchstorm run options', () => {
     expect(err.option).toBe(option);
     expect(err.message).toContain(expected);
     expect(err.message).toContain(JSON.stringify(err.value));
+  });
+
+  it('reads --out NAME[=ARG] as outputs, and a bare folder as the deprecated --out-dir', () => {
+    const c = checkRunFlags({ out: ['timeline=t.ndjson', 'json'], outDir: 'runs/a' });
+    expect(c.outputs).toEqual([{ name: 'timeline', arg: 't.ndjson' }, { name: 'json' }]);
+    expect(c.outDir).toBe('runs/a');
+    expect(c.notices).toEqual([]);
+    const legacy = checkRunFlags({ out: ['reports/old'] });
+    expect(legacy.outDir).toBe('reports/old');
+    expect(legacy.outputs).toEqual([]);
+    expect(legacy.notices[0]).toContain('deprecated, use --out-dir reports/old');
   });
 
   it('takes an external target with its SUPs in order', () => {

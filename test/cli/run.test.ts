@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../paths.ts';
@@ -74,7 +74,7 @@ describe('patchstorm run', () => {
     const { code, stdout, stderr } = await run([
       '--profile',
       jsonProfile,
-      '--out',
+      '--out-dir',
       out,
       '--workers',
       '1',
@@ -85,8 +85,25 @@ describe('patchstorm run', () => {
     ]).done;
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`summary written to ${join(out, 'summary.json')}`);
+    expect(stdout).toMatch(/^run id tiny-rollout-\S+ \(outputs: progress, json, timeline, summary;/m);
+    expect(stdout).toContain(`json: written to ${resolve(out, 'summary.json')}`);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    // The timeline: a start, every interval (the final one after the drain too), the events, an end.
+    const timeline = readFileSync(join(out, 'timeline.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(timeline[0]).toMatchObject({ type: 'start', meta: { profile: 'tiny-rollout', fleetSize: 30 } });
+    expect(timeline.at(-1)).toMatchObject({ type: 'end', summary: { end: 'completed' } });
+    const intervals = timeline.filter((l) => l.type === 'interval');
+    const requestsInIntervals = intervals.reduce((n, l) => n + l.stats.requests, 0);
+    expect(requestsInIntervals).toBe(summary.totals.requests);
+    expect(timeline.filter((l) => l.type === 'event').map((l) => l.event.kind)).toEqual([
+      'rollout',
+      'run-ended',
+    ]);
+    // summary.json reports the outputs that ended before it was written (the terminal summary reports it).
+    expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['progress', 'timeline']);
     expect(summary.end).toBe('completed');
     expect(summary.exitCode).toBe(0);
     const requests = (name: string) =>
@@ -113,7 +130,8 @@ describe('patchstorm run', () => {
         `export default defineProfile(${JSON.stringify({ ...TINY_PROFILE, name: 'tiny-ts', duration: '1h' })});\n`,
     );
     const out = join(dir, 'breach');
-    const { code, stdout } = await run([
+    // The old form `--out DIR` still works, with a note on stderr.
+    const { code, stdout, stderr } = await run([
       '--profile',
       tsProfile,
       '--out',
@@ -124,6 +142,7 @@ describe('patchstorm run', () => {
       'p95:mp.registration<0.001ms',
     ]).done;
     expect(code).toBe(1);
+    expect(stderr).toContain(`--out ${out}: a bare folder is deprecated, use --out-dir`);
     expect(stdout).toContain('mp.registration');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.profile).toBe('tiny-ts');
@@ -156,22 +175,44 @@ describe('patchstorm run', () => {
     expect(stdout).not.toContain('starting the embedded reference site');
   });
 
-  it('against an external target: warns that server timers run in real time; an unreachable target exits 2', async () => {
-    const { code, stdout, stderr } = await run([
+  it('against an external target: warns that server timers run in real time; an unreachable target is a run that could not happen (exit 3)', async () => {
+    const out = join(dir, 'unreachable');
+    const { code, stdout } = await run([
       '--profile',
       jsonProfile,
       '--mp',
       'http://127.0.0.1:1',
       '--sup',
       'http://127.0.0.1:1',
-      '--out',
-      join(dir, 'unreachable'),
+      '--out-dir',
+      out,
     ]).done;
     expect(stdout).toContain('warning: the clients run 1440x faster than real time');
     expect(stdout).toContain('cookie lifetime');
     expect(stdout).not.toContain('starting the embedded reference site');
-    expect(stderr).toContain('catalog discovery failed');
+    expect(stdout).toContain(
+      'the run could not happen: catalog discovery (a cold scan against the SUP http://127.0.0.1:1, policy from the MP http://127.0.0.1:1) failed',
+    );
+    expect(code).toBe(3);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ end: 'aborted', exitCode: 3, totals: { requests: 0 } });
+    expect(summary.endReason).toContain('catalog discovery');
+  });
+
+  it('refuses a folder it cannot write before anything starts (exit 2)', async () => {
+    const notAFolder = join(dir, 'a-file');
+    writeFileSync(notAFolder, 'x');
+    const { code, stdout, stderr } = await run([
+      '--profile',
+      jsonProfile,
+      '--out-dir',
+      join(notAFolder, 'sub'),
+    ]).done;
     expect(code).toBe(2);
+    expect(stderr).toContain(
+      `the run's folder: cannot write ${join(notAFolder, 'sub', 'summary.json')} (ENOTDIR)`,
+    );
+    expect(stdout).not.toContain('starting the embedded reference site');
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)(
@@ -185,7 +226,7 @@ describe('patchstorm run', () => {
         '1d',
         '--speed',
         '60',
-        '--out',
+        '--out-dir',
         out,
       ]);
       let stdout = '';

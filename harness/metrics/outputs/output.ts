@@ -56,8 +56,13 @@ export interface RunEvent {
 
 /** What the run hands every output at its end. */
 export interface RunFinal {
-  /** summary.json's content: the engine's summary plus the run's notes (`run`), when the run got that far. */
+  /**
+   * summary.json's content: the engine's summary plus the run's notes (`run`) when the run got that far;
+   * for outputs that report the others (`reportsOthers`), `outputs` holds the others' reports.
+   */
   summary: RunSummary & { run?: unknown };
+  /** The run's notes as text (target, profile events, warnings, harness memory), for terminal outputs. */
+  notesText?: string;
 }
 
 /** What an output says of itself at the end (one line in the summary: "InfluxDB: 1,234 points written, 0 dropped"). */
@@ -73,6 +78,11 @@ export interface OutputReport {
 export interface RunOutput {
   /** e.g. 'influxdb', 'json', 'timeline'. */
   readonly name: string;
+  /**
+   * Ends after every other output and gets their reports in `final.summary.outputs` (summary.json and
+   * the terminal summary, which say what the others did).
+   */
+  readonly reportsOthers?: boolean;
   /**
    * Checked before anything is sent (a file that cannot be written, an InfluxDB that does not answer):
    * throw an OutputError naming what is wrong and the run stops with exit 2.

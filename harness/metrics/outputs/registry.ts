@@ -17,3 +17,13 @@ export interface OutputContext {
 
 /** Builds an output from the text after `NAME=` (undefined when `--out NAME` has no `=`). */
 export type OutputFactory = (arg: string | undefined, ctx: OutputContext) => RunOutput;
+
+export interface OutputKind {
+  factory: OutputFactory;
+  /** One line for --help. */
+  usage: string;
+  /** Always on (arguments may still be given once, e.g. json=FILE). */
+  always?: boolean;
+  /** May be given several times (e.g. two InfluxDB servers). */
+  repeatable?: boolean;
+}
