@@ -1,29 +1,18 @@
 // `--out html=FILE`: the self-contained HTML report, built while the run goes (intervals downsampled as
 // they arrive, so memory stays bounded) and written once at the end. FILE is relative to the run's
 // folder (`--out-dir`); `--out html` alone writes report.html there.
-import { access, mkdir, open, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import type { IntervalStats } from '../aggregator.ts';
 import { formatBytes } from '../format.ts';
 import { ReportModel } from '../report/report-model.ts';
 import { writeReport } from '../report/write-report.ts';
-import {
-  OutputError,
-  type OutputReport,
-  type RunEvent,
-  type RunFinal,
-  type RunMeta,
-  type RunOutput,
-} from './output.ts';
+import type { OutputReport, RunEvent, RunFinal, RunMeta, RunOutput } from './output.ts';
+import { assertWritable, outputPath } from './output-file.ts';
 import type { OutputFactory } from './registry.ts';
 
 export const DEFAULT_HTML_FILE = 'report.html';
 
-export const htmlOutput: OutputFactory = (arg, ctx) => {
-  if (arg !== undefined && arg.trim() === '')
-    throw new OutputError('--out html=FILE: FILE is empty (give a file name, e.g. --out html=report.html)');
-  return new HtmlOutput(resolve(ctx.outDir, arg ?? DEFAULT_HTML_FILE));
-};
+export const htmlOutput: OutputFactory = (arg, ctx) =>
+  new HtmlOutput(outputPath(arg || DEFAULT_HTML_FILE, ctx.outDir));
 
 class HtmlOutput implements RunOutput {
   readonly name = 'html';
@@ -32,20 +21,8 @@ class HtmlOutput implements RunOutput {
   constructor(readonly file: string) {}
 
   /** The file must be writable before the run starts: a report lost at the end of a 2 h run is expensive. */
-  async preflight(): Promise<void> {
-    const existed = await access(this.file).then(
-      () => true,
-      () => false,
-    );
-    try {
-      await mkdir(dirname(this.file), { recursive: true });
-      await (await open(this.file, 'a')).close();
-      if (!existed) await rm(this.file);
-    } catch (err) {
-      throw new OutputError(
-        `--out html=${this.file}: cannot write the report there (${(err as Error).message})`,
-      );
-    }
+  preflight(): Promise<void> {
+    return assertWritable(this.file, '--out html');
   }
 
   start(meta: RunMeta): void {

@@ -1,5 +1,6 @@
 // The table of outputs `--out NAME[=ARG]` can name (one file per output beside this one), and the
 // parsing of `--out` values: which outputs a run gets, with the always-on ones first.
+import { htmlOutput } from './html.ts';
 import { jsonOutput } from './json.ts';
 import { type RunOutput, OutputError } from './output.ts';
 import { progressOutput } from './progress.ts';
@@ -17,6 +18,10 @@ export const OUTPUT_KINDS: Readonly<Record<string, OutputKind>> = {
     always: true,
   },
   summary: { factory: summaryOutput, usage: 'summary (always on): the final table', always: true },
+  html: {
+    factory: htmlOutput,
+    usage: 'html=FILE (default <out-dir>/report.html): the self-contained HTML report, written at the end',
+  },
 };
 
 export interface OutputSpec {

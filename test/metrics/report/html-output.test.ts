@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { htmlOutput } from '../../../harness/metrics/outputs/html.ts';
 import { OutputError, type RunOutput } from '../../../harness/metrics/outputs/output.ts';
+import { OUTPUT_KINDS, parseOutFlags } from '../../../harness/metrics/outputs/outputs.ts';
 import type { OutputContext } from '../../../harness/metrics/outputs/registry.ts';
 import { syntheticTimeline } from './synthetic-timeline.ts';
 
@@ -37,7 +38,8 @@ function pageData(file: string): {
 describe('--out html', () => {
   it('writes FILE relative to the run folder, report.html by default', () => {
     expect(htmlOutput('r/x.html', ctx(root)).name).toBe('html');
-    expect(() => htmlOutput('  ', ctx(root))).toThrow(OutputError);
+    expect(OUTPUT_KINDS.html?.factory).toBe(htmlOutput);
+    expect(parseOutFlags(['html=r.html']).specs).toEqual([{ name: 'html', arg: 'r.html' }]);
   });
 
   it('preflight fails, naming the file, when it cannot be written', async () => {
@@ -46,7 +48,7 @@ describe('--out html', () => {
     const out = htmlOutput('report.html', ctx(blocker));
     await expect(out.preflight!()).rejects.toThrow(OutputError);
     await expect(out.preflight!()).rejects.toThrow(
-      `--out html=${join(blocker, 'report.html')}: cannot write`,
+      `--out html: cannot write ${join(blocker, 'report.html')}`,
     );
   });
 
