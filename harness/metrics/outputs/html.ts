@@ -43,7 +43,7 @@ class HtmlOutput implements RunOutput {
     return {
       name: this.name,
       ok: true,
-      detail: `HTML report: ${file} (${formatBytes(bytes)}, ${this.#model.intervals.toLocaleString('en-US')} intervals)`,
+      detail: `written to ${file} (${formatBytes(bytes)}, ${this.#model.intervals.toLocaleString('en-US')} intervals)`,
       file,
     };
   }

@@ -48,8 +48,8 @@ export interface OmittedChart {
 }
 
 /**
- * Saturated colours only: the browser test tells drawn data from axes, grid and event lines (all grey)
- * by colour saturation.
+ * Ten distinct, saturated colours (the browser test tells drawn data from axes, grid and event lines,
+ * all grey, by saturation). Series beyond ten reuse them dashed, so no two look alike.
  */
 export const PALETTE = [
   '#1f77b4',
@@ -61,16 +61,14 @@ export const PALETTE = [
   '#e377c2',
   '#17becf',
   '#bcbd22',
-  '#4e79a7',
-  '#f28e2b',
-  '#59a14f',
-  '#b07aa1',
-  '#edc948',
-  '#76b7b2',
-  '#ff9da7',
+  '#f0027f',
 ] as const;
 
-const colour = (i: number) => PALETTE[i % PALETTE.length]!;
+/** Colour (and dash, past the palette) of the i-th series of a chart. */
+function look(i: number): { color: string; dash?: number[] } {
+  const color = PALETTE[i % PALETTE.length]!;
+  return i < PALETTE.length ? { color } : { color, dash: [8, 3] };
+}
 
 /** Colours with a fixed meaning across charts. */
 const GOOD = '#2ca02c';
@@ -89,8 +87,15 @@ export function chartsFor(
   const hasData = (spec: ChartSpec) =>
     spec.series.some((s) => (data.series[s.key] ?? []).some((v) => v !== null && v !== 0));
   const add = (spec: ChartSpec, whyNot: string) => {
-    if (spec.series.length > 0 && hasData(spec)) charts.push(spec);
-    else omitted.push({ title: spec.title, reason: whyNot });
+    if (spec.series.length === 0 || !hasData(spec)) {
+      omitted.push({ title: spec.title, reason: whyNot });
+      return;
+    }
+    // A right axis without a series on it (no skips in the run) would be an empty scale.
+    if (spec.right && !spec.series.some((s) => s.axis === 'right')) {
+      const { right: _, ...withoutRight } = spec;
+      charts.push(withoutRight);
+    } else charts.push(spec);
   };
 
   add(
@@ -102,7 +107,7 @@ export function chartsFor(
       series: seen.operations.map((op, i) => ({
         key: key.rate(op),
         label: op,
-        color: colour(i),
+        ...look(i),
         axis: 'left',
       })),
     },
@@ -137,7 +142,7 @@ export function chartsFor(
       series: seen.errorKinds.map((kind, i) => ({
         key: key.errors(kind),
         label: kind,
-        color: colour(i + 3),
+        ...look(i + 3),
         axis: 'left',
       })),
     },
@@ -226,7 +231,7 @@ export function chartsFor(
         ...seen.skipReasons.map((reason, i) => ({
           key: key.skipped(reason),
           label: `skipped: ${reason}`,
-          color: colour(i + 4),
+          ...look(i + 4),
           axis: 'right' as const,
         })),
       ],

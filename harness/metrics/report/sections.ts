@@ -283,7 +283,8 @@ export function deploymentsSection(doc: ReportDocument): string {
 }
 
 export function eventsSection(doc: ReportDocument): string {
-  if (doc.events.length === 0) return '<section><h2>Events</h2><p>No events were recorded.</p></section>';
+  if (doc.events.length === 0)
+    return '<section id="events"><h2>Events</h2><p>No events were recorded.</p></section>';
   const start = doc.meta?.virtualStart ?? (doc.summary ? Date.parse(doc.summary.virtualStart) : undefined);
   const rows = doc.events.map((ev: RunEvent, i) => [
     `<span class="badge">${i + 1}</span>`,
@@ -296,7 +297,7 @@ export function eventsSection(doc: ReportDocument): string {
       .join(', '),
   ]);
   return (
-    '<section><h2>Events</h2><p class="muted">Numbered as on the charts.</p>' +
+    '<section id="events"><h2>Events</h2><p class="muted">Numbered as on the charts.</p>' +
     table(['#', 'virtual time', 'since start', 'kind', 'what', 'tags'], rows) +
     '</section>'
   );
@@ -325,6 +326,18 @@ export function runNotesSection(doc: ReportDocument): string {
       table(
         ['at', 'profile event', 'status', 'detail'],
         run.siteEvents.map((s) => [e(s.at), `<code>${e(s.kind)}</code>`, e(s.status), e(s.detail)]),
+      ),
+    );
+  }
+  const outputs = doc.summary?.outputs ?? [];
+  if (outputs.length > 0) {
+    parts.push(
+      table(
+        ['output', 'result'],
+        outputs.map((o) => [
+          `<code>${e(o.name)}</code>`,
+          o.ok ? e(o.detail) : `<span class="bad">${e(o.detail)}</span>`,
+        ]),
       ),
     );
   }

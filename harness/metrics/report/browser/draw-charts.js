@@ -191,6 +191,8 @@
             dash: s.dash,
             scale: s.axis,
             value: (_u, v) => (v == null ? '--' : FORMATS[unit](v)),
+            // Filled points where uPlot shows them (sparse data): a figure of a single interval stays visible.
+            points: { size: small ? 6 : 7, fill: s.color },
           };
         }),
       ],
