@@ -117,7 +117,8 @@ export function parametersSection(doc: ReportDocument): string {
 function limitText(t: ThresholdResult, v: number | null): string {
   if (v === null) return 'no figure';
   if (t.name === 'errorRate') return formatPercent(v);
-  if (t.name.includes('Ms')) return formatLatency(v);
+  // Backlog-age limits are hours, latency limits milliseconds.
+  if (t.name.includes('Ms')) return v >= 60_000 ? formatDuration(v) : formatLatency(v);
   return String(v);
 }
 
