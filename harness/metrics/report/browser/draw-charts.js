@@ -136,6 +136,16 @@
     };
   }
 
+  /** uPlot points filter: all points when uPlot shows them anyway, else those with gaps on both sides. */
+  function isolatedPoints(u, seriesIdx, show) {
+    if (show) return null;
+    const ys = u.data[seriesIdx];
+    const idxs = [];
+    for (let i = 0; i < ys.length; i++)
+      if (ys[i] != null && ys[i - 1] == null && ys[i + 1] == null) idxs.push(i);
+    return idxs.length > 0 ? idxs : null;
+  }
+
   // --- one chart --------------------------------------------------------------------------------
   const fromZero = (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1];
 
@@ -191,8 +201,9 @@
             dash: s.dash,
             scale: s.axis,
             value: (_u, v) => (v == null ? '--' : FORMATS[unit](v)),
-            // Filled points where uPlot shows them (sparse data): a figure of a single interval stays visible.
-            points: { size: small ? 6 : 7, fill: s.color },
+            // Filled points where uPlot shows them (sparse data), and always for a value between gaps
+            // (one interval with requests): no line can be drawn to it, it would not be seen at all.
+            points: { size: small ? 6 : 7, fill: s.color, filter: isolatedPoints },
           };
         }),
       ],
