@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './bench.ts';
 import { conformanceCommand } from './conformance.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 
@@ -15,5 +16,6 @@ program.addCommand(runCommand());
 program.addCommand(serveCommand());
 program.addCommand(conformanceCommand());
 program.addCommand(benchCommand());
+program.addCommand(reportCommand());
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // The table of outputs `--out NAME[=ARG]` can name (one file per output beside this one), and the
 // parsing of `--out` values: which outputs a run gets, with the always-on ones first.
 import { influxOutput } from './influxdb.ts';
+import { htmlOutput } from './html.ts';
 import { jsonOutput } from './json.ts';
 import { type RunOutput, OutputError } from './output.ts';
 import { progressOutput } from './progress.ts';
@@ -23,6 +24,10 @@ export const OUTPUT_KINDS: Readonly<Record<string, OutputKind>> = {
     usage:
       'influxdb=URL: http://host:8086/DBNAME (InfluxDB 1.x) or http://host:8086?org=ORG&bucket=BUCKET (2.x/3.x, token in PATCHSTORM_INFLUXDB_TOKEN)',
     repeatable: true,
+  },
+  html: {
+    factory: htmlOutput,
+    usage: 'html=FILE (default <out-dir>/report.html): the self-contained HTML report, written at the end',
   },
 };
 
