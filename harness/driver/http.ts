@@ -61,7 +61,13 @@ export class HttpClient {
     }
     return new Promise((resolve, reject) => {
       this.#transport.send(
-        { origin: u.origin, method, path: u.pathname + u.search, headers, ...(body === undefined ? {} : { body }) },
+        {
+          origin: u.origin,
+          method,
+          path: u.pathname + u.search,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        },
         (r) => {
           if (!r.ok) {
             reject(new HttpFailure(r.message, r.kind));

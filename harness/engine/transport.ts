@@ -290,7 +290,12 @@ export class Transport {
     return this.#options.retryResets && !this.#closed;
   }
 
-  #retryOnFreshSocket(req: TransportRequest, bytesOut: number, deadline: number, done: TransportCallback): void {
+  #retryOnFreshSocket(
+    req: TransportRequest,
+    bytesOut: number,
+    deadline: number,
+    done: TransportCallback,
+  ): void {
     const client = new Client(req.origin, this.#clientOptions());
     this.#dispatch(client, req, bytesOut, client, deadline, done);
   }

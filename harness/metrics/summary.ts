@@ -3,6 +3,7 @@
 // evaluates the thresholds.
 import type { MetricsAggregator } from './aggregator.ts';
 import { EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD_BREACHED } from './exit-codes.ts';
+import { fleetStuckVerdict } from './fleet-line.ts';
 import { type Histogram, percentileMs } from './histogram.ts';
 import { operationOrder } from './schema.ts';
 import { evaluateThresholds, type ThresholdResult, type Thresholds } from './thresholds.ts';
@@ -81,7 +82,13 @@ export interface RunSummary extends Omit<RunInfo, 'startedAt' | 'endedAt' | 'vir
     verdict: string;
   };
   backlog?: { samples: number; maxDepth: number; maxOldestAgeMs: number; lastDepth: number };
-  fleet: { activeClients: number; scheduledClients: number; gauges: Record<string, number> };
+  fleet: {
+    activeClients: number;
+    scheduledClients: number;
+    gauges: Record<string, number>;
+    /** Plain words when a large share of the fleet ends stuck (fleet-line.ts fleetStuckVerdict). */
+    stuck?: string;
+  };
   thresholds: ThresholdResult[];
   exitCode: number;
 }
@@ -137,7 +144,7 @@ export function buildSummary(
   const g = aggregator.gauges();
   const partial = {
     operations,
-    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests },
+    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, errorsByKind },
     generator: { lateness },
     ...(t.backlog ? { backlog: { maxOldestAgeMs: t.backlog.maxOldestAgeMs } } : {}),
   };
@@ -174,7 +181,12 @@ export function buildSummary(
           },
         }
       : {}),
-    fleet: { activeClients: g.activeClients, scheduledClients: g.scheduledClients, gauges: g.gauges },
+    fleet: {
+      activeClients: g.activeClients,
+      scheduledClients: g.scheduledClients,
+      gauges: g.gauges,
+      ...(fleetStuckVerdict(g.gauges) ? { stuck: fleetStuckVerdict(g.gauges) } : {}),
+    },
     thresholds: thresholdResults,
     exitCode: exitCodeFor(info.end, thresholdResults),
   };

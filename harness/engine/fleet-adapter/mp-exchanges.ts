@@ -156,7 +156,8 @@ export class StatePostExchange implements Exchange {
   reply(_a: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
     if (reply.status === 200) return { done: { kind: 'post-result', ok: true } };
     // The MP's back-pressure answer (503 + Retry-After, site time): the retry waits as long as it asks.
-    const wait = reply.status === 503 || reply.status === 429 ? retryAfterMs(reply.headers['retry-after']) : undefined;
+    const wait =
+      reply.status === 503 || reply.status === 429 ? retryAfterMs(reply.headers['retry-after']) : undefined;
     const step = this.#retry();
     if (wait === undefined || step.actions === undefined) return step;
     this.ctx.stats.retryAfterHonoured++;

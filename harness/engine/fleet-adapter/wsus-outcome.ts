@@ -50,7 +50,8 @@ export function parseOrEnd<O extends WsusOperation>(
 
 /** The scan result and error kind for what reading a 200 answer threw. */
 export function endedBy(err: unknown): { ok: false; result: ScanResult; unusable: ErrorKind } {
-  if (err instanceof WsusFault) return { ok: false, result: faultResult(err), unusable: `soap:${faultLabel(err)}` };
+  if (err instanceof WsusFault)
+    return { ok: false, result: faultResult(err), unusable: `soap:${faultLabel(err)}` };
   const kind = unusableReplyKind(err);
   return { ok: false, result: { kind: 'scan-result', outcome: 'failed', failure: kind }, unusable: kind };
 }
