@@ -1,7 +1,13 @@
 // `npm run faults`: the whole fault matrix (test/faults/matrix.ts) against an embedded reference site,
 // one line per case with exit code, faults injected, errors by kind, retries, requests, what reached the
 // server, state messages accepted/processed on the site and peak RSS. Exits 1 when a case does not add up.
-import { FAULT_CASES, formatCaseLine, MATRIX_LIMITS, RSS_SLACK_MB, runFaultCase } from '../test/faults/matrix.ts';
+import {
+  FAULT_CASES,
+  formatCaseLine,
+  MATRIX_LIMITS,
+  RSS_SLACK_MB,
+  runFaultCase,
+} from '../test/faults/matrix.ts';
 import { startTestSite, T0 } from '../test/fleet-adapter/site.ts';
 
 const only = process.argv.slice(2).join(' ').toLowerCase();
@@ -23,5 +29,7 @@ try {
 } finally {
   await site.stop();
 }
-console.log(`${failed === 0 ? 'all cases add up' : `${failed} cases FAILED`} in ${Math.round((performance.now() - started) / 1000)} s`);
+console.log(
+  `${failed === 0 ? 'all cases add up' : `${failed} cases FAILED`} in ${Math.round((performance.now() - started) / 1000)} s`,
+);
 process.exit(failed === 0 ? 0 : 1);

@@ -188,7 +188,12 @@ const UTF16_ENDPOINTS: readonly [string, Buffer][] = [
 ];
 
 /** The metric operation name of a request, as the fleet names it (MP locations: 'mp.location'). */
-export function operationOf(method: string, path: string, headers: Record<string, string>, body: Buffer): string {
+export function operationOf(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): string {
   const action = headers.soapaction?.replace(/"/g, '');
   if (action) return `wsus.${action.slice(action.lastIndexOf('/') + 1)}`;
   if (method === 'CCM_POST') {
