@@ -22,3 +22,13 @@ export const MAX_BUFFERED_BYTES = {
   min: 1024,
   max: 16 * 1024 * 1024 * 1024,
 } as const;
+
+/** The limits a client runs with; each field falls back to its default above. */
+export interface HttpLimits {
+  /** Overall deadline per request, ms. */
+  timeoutMs?: number;
+  /** Largest reply body, bytes. */
+  maxBodyBytes?: number;
+  /** Reply bytes held at once over all requests in flight, bytes. */
+  maxBufferedBytes?: number;
+}
