@@ -382,6 +382,16 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
     let n = 17;
     for (let i = 0; i < rawHeaders.length; i += 2) n += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
     this.#headerBytes = n;
+    // A body announced larger than the cap is refused before a byte of it is read.
+    const length = Number(this.#headers['content-length']);
+    if (!this.req.discardBody && length > this.transport.maxBodyBytes) {
+      this.abort(
+        new HttpFailure(
+          `reply of ${length} bytes announced, over the cap of ${this.transport.maxBodyBytes}`,
+          'too-large',
+        ),
+      );
+    }
     return true;
   }
 

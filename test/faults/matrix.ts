@@ -83,7 +83,7 @@ function xml200(socket: Socket, text: string): void {
 }
 
 /** Streams `size` bytes of body, with backpressure so the proxy itself holds almost nothing. */
-function streamHuge(socket: Socket, size: number, withLength: boolean): void {
+export function streamHuge(socket: Socket, size: number, withLength: boolean): void {
   const chunk = Buffer.alloc(256 * 1024, 'a');
   socket.write(
     replyHead(
@@ -325,7 +325,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
 ];
 
-function fleetOptions(site: RunningSite, sup: string, mp: string): FleetBehaviourOptions {
+export function fleetOptions(site: RunningSite, sup: string, mp: string): FleetBehaviourOptions {
   return {
     fleet: {
       start: 'fresh',
