@@ -322,6 +322,13 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: () => {},
     kind: 'tls',
     tls: true,
+    check: (r) => {
+      // Every scan failed: the summary must say in plain words that the fleet is stuck.
+      if (!/of \d+ clients are waiting to retry a failed scan/.test(r.summary.fleet.stuck ?? ''))
+        throw new Error(
+          `the summary does not say the fleet is stuck: ${r.summary.fleet.stuck ?? '(nothing)'}`,
+        );
+    },
   },
 ];
 
