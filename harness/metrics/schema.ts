@@ -38,7 +38,8 @@ export const OTHER_OPERATION = 'other';
  * - `refused`, `tls`: no connection, or a certificate not trusted;
  * - `truncated`: the reply started but the connection ended before its body was complete (shorter than
  *   its Content-Length, or a reset mid-body);
- * - `too-large`: the body passed the per-reply cap or the worker's buffer budget; reading stopped there;
+ * - `too-large`: the body passed the per-reply cap (or announced a Content-Length over it) or the worker's
+ *   buffer budget, and reading stopped there; also a reply whose XML or inflated CCM body passes its cap;
  * - `aborted`: the run's drain deadline; `other`: anything else.
  */
 export const TRANSPORT_ERRORS = [
@@ -57,8 +58,8 @@ export type TransportErrorKind = (typeof TRANSPORT_ERRORS)[number];
  * A complete reply (status 200) the client could not use:
  * - `malformed-xml`: not well-formed XML (garbage, XML cut short by a short Content-Length);
  * - `refused-xml`: XML the client refuses to read: a DOCTYPE (entity bombs need one), nesting deeper than
- *   the limit, more characters than the XML cap;
- * - `bad-compression`: a compressed (CCM zlib) body that does not inflate, or inflates past the cap;
+ *   the parser's limit (100 levels);
+ * - `bad-compression`: a compressed (CCM zlib) body that does not inflate (a bomb is `too-large`);
  * - `protocol`: well-formed, but not what the operation answers (wrong element, missing field, bad value).
  */
 export const UNUSABLE_REPLY_ERRORS = ['malformed-xml', 'refused-xml', 'bad-compression', 'protocol'] as const;
