@@ -12,7 +12,8 @@ export class XmlError extends Error {
   override readonly name = 'XmlError';
   constructor(
     message: string,
-    readonly kind: 'too-large' | 'doctype' | 'malformed' | 'shape',
+    /** 'depth': nesting deeper than the parser's limit (a hostile document, refused like a DOCTYPE). */
+    readonly kind: 'too-large' | 'doctype' | 'depth' | 'malformed' | 'shape',
   ) {
     super(message);
   }
@@ -79,7 +80,10 @@ export function parseXmlFully(text: string, options: ParseOptions = {}): XmlNode
   try {
     parsed = p.parse(text, true);
   } catch (err) {
-    throw new XmlError(`malformed XML: ${(err as Error).message}`, 'malformed');
+    const message = (err as Error).message;
+    // fast-xml-parser's maxNestedTags guard (default 100 levels): no message of these protocols nests so deep.
+    if (/nested tags/i.test(message)) throw new XmlError(`XML nested too deep: ${message}`, 'depth');
+    throw new XmlError(`malformed XML: ${message}`, 'malformed');
   }
   if (parsed === null || typeof parsed !== 'object')
     throw new XmlError('XML has no root element', 'malformed');

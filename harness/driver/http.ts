@@ -1,21 +1,12 @@
-// The protocol-level clients' HTTP layer: undici with one pool per origin, bodies always read whole,
-// byte counts measured on the wire (headers + body), and failures classified into named kinds so a
-// caller can count them instead of crashing.
-import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, errors, request } from 'undici';
+// The protocol-level clients' HTTP layer (discovery, conformance, tests): a promise over the swarm's
+// transport (engine/transport.ts), so both share one retry policy (a reset on a reused keep-alive
+// socket is retried once on a fresh one, driver/retry-policy.ts), one overall request deadline and one
+// memory bound (driver/http-limits.ts: bodies capped while streaming, bytes held bounded per client).
+// Failures come back as HttpFailure with a named kind so a caller can count them instead of crashing.
+import { Transport } from '../engine/transport.ts';
+import { classify, type FailureKind, HttpFailure } from './http-failure.ts';
 
-export type FailureKind = 'timeout' | 'reset' | 'refused' | 'tls' | 'other';
-
-export class HttpFailure extends Error {
-  override readonly name = 'HttpFailure';
-  constructor(
-    message: string,
-    readonly kind: FailureKind,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { classify, type FailureKind, HttpFailure };
 
 export interface HttpResponse {
   status: number;
@@ -33,83 +24,69 @@ export interface HttpClientOptions {
   /** Accept any certificate (explicit opt-in only). */
   insecure?: boolean;
   connections?: number;
+  /** Overall deadline per request, headers + body (default REQUEST_TIMEOUT_MS, http-limits.ts). */
   timeoutMs?: number;
+  /** Largest reply body read (default MAX_REPLY_BYTES); a larger one fails as `too-large`. */
+  maxBodyBytes?: number;
+  /** Reply bytes held at once over all requests in flight (default MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
 }
 
 export class HttpClient {
-  readonly #dispatcher: Dispatcher;
-  readonly #timeoutMs: number;
+  readonly #transport: Transport;
 
   constructor(options: HttpClientOptions = {}) {
-    const ca = options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined);
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#dispatcher = new Agent({
+    this.#transport = new Transport({
       connections: options.connections ?? 8,
-      keepAliveTimeout: 10_000,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      connect: { ca, rejectUnauthorized: !options.insecure },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.insecure === undefined ? {} : { insecure: options.insecure }),
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
     });
   }
 
-  async send(
+  send(
     method: string,
     url: string,
     headers: Record<string, string> = {},
     body?: Uint8Array | string,
   ): Promise<HttpResponse> {
-    const u = new URL(url);
-    const bodyLength =
-      body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    let bytesOut = method.length + u.pathname.length + u.search.length + 12 + bodyLength;
-    for (const [k, v] of Object.entries(headers)) bytesOut += k.length + v.length + 4;
+    let u: URL;
     try {
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body,
-        dispatcher: this.#dispatcher,
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
-      const buf = Buffer.from(await res.body.arrayBuffer());
-      let bytesIn = 17 + buf.length;
-      for (const [k, v] of Object.entries(res.headers)) bytesIn += k.length + String(v).length + 4;
-      return { status: res.statusCode, headers: res.headers, body: buf, bytesOut, bytesIn };
+      u = new URL(url);
     } catch (err) {
-      throw classify(err);
+      return Promise.reject(new HttpFailure(`bad URL ${url}: ${String(err)}`, 'other', err));
     }
+    return new Promise((resolve, reject) => {
+      this.#transport.send(
+        {
+          origin: u.origin,
+          method,
+          path: u.pathname + u.search,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        },
+        (r) => {
+          if (!r.ok) {
+            reject(new HttpFailure(r.message, r.kind));
+            return;
+          }
+          const b = r.body;
+          resolve({
+            status: r.status,
+            headers: r.headers,
+            body: Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+            bytesOut: r.bytesOut,
+            bytesIn: r.bytesIn,
+          });
+        },
+      );
+    });
   }
 
   close(): Promise<void> {
-    return this.#dispatcher.close();
+    return this.#transport.close();
   }
-}
-
-/** Maps undici / socket errors onto the named failure kinds every report uses. */
-export function classify(err: unknown): HttpFailure {
-  if (err instanceof HttpFailure) return err;
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? '';
-  const message = e.message ?? String(err);
-  if (
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError ||
-    err instanceof errors.ConnectTimeoutError ||
-    code === 'ETIMEDOUT'
-  ) {
-    return new HttpFailure(message, 'timeout', err);
-  }
-  if (code === 'ECONNREFUSED') return new HttpFailure(message, 'refused', err);
-  if (
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    code === 'UND_ERR_SOCKET' ||
-    err instanceof errors.SocketError
-  ) {
-    return new HttpFailure(message, 'reset', err);
-  }
-  if (/CERT|SSL|TLS|self.signed|certificate/i.test(code + message))
-    return new HttpFailure(message, 'tls', err);
-  return new HttpFailure(message, 'other', err);
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import {
   buildWsusRequest,
   type Device,
+  faultLabel,
   formatWsusTime,
   parseCoreFragment,
   parseExtendedFragment,
@@ -58,7 +59,7 @@ export interface OperationCounters {
   requests: number;
   bytesOut: number;
   bytesIn: number;
-  /** Faults received, by ErrorCode ('Unknown' for a fault without a WSUS code). */
+  /** Faults received, by ErrorCode ('(no ErrorCode)', NO_ERROR_CODE, for a fault without one). */
   faults: Record<string, number>;
 }
 
@@ -151,6 +152,8 @@ export class WsusScanClient {
   readonly osBuild: number;
   readonly #http: HttpClient;
   readonly #origin: string;
+  /** HTTP status of the last reply (for fault texts). */
+  #lastStatus: number | undefined;
   readonly #computerName: string;
   readonly #protocolVersion: string;
   readonly #devices: Device[];
@@ -527,17 +530,27 @@ export class WsusScanClient {
         return await this.#send<O>(req);
       } catch (err) {
         if (!(err instanceof WsusFault)) throw err;
-        const code =
-          err.errorCode ?? (err.kind === 'internal-service-fault' ? 'InternalServerError' : 'Unknown');
+        const code = faultLabel(err);
+        const text = this.#faultText(err);
+        // WCF's InternalServiceFault has no WSUS code but means what InternalServerError means: retry later.
+        const retryLater = err.kind === 'internal-service-fault';
         if (!recover || attempt >= this.#maxRecoveries) {
-          throw new ScanAbort(faultFailure(req.operation, code, err.message, recover));
+          throw new ScanAbort(faultFailure(req.operation, code, text, recover, retryLater));
         }
-        await this.#recover(req.operation, code, err.message);
+        await this.#recover(req.operation, code, text, retryLater);
       }
     }
   }
 
-  async #recover(operation: WsusOperation, code: string, message: string): Promise<void> {
+  /** A fault's message with the HTTP status it came with and, without an ErrorCode, its faultcode. */
+  #faultText(err: WsusFault): string {
+    const status = this.#lastStatus === undefined ? '' : `HTTP ${this.#lastStatus}`;
+    const faultCode = err.errorCode === undefined && err.faultCode ? `faultcode ${err.faultCode}` : '';
+    const context = [status, faultCode].filter(Boolean).join(', ');
+    return context ? `${err.message} (${context})` : err.message;
+  }
+
+  async #recover(operation: WsusOperation, code: string, message: string, retryLater = false): Promise<void> {
     const note = (steps: string) => this.#scan?.recoveries.push(`${code}: ${steps}`);
     switch (code) {
       case 'CookieExpired':
@@ -560,7 +573,7 @@ export class WsusScanClient {
         await this.#refreshCache();
         return;
       default:
-        throw new ScanAbort(faultFailure(operation, code, message, true));
+        throw new ScanAbort(faultFailure(operation, code, message, true, retryLater));
     }
   }
 
@@ -625,11 +638,12 @@ export class WsusScanClient {
       this.#scan.bytesIn += res.bytesIn;
     }
     const text = res.body.toString('utf8');
+    this.#lastStatus = res.status;
     try {
       return parseWsusResponse(op, text) as WsusResponseOf<O>;
     } catch (err) {
       if (err instanceof WsusFault) {
-        const code = err.errorCode ?? 'Unknown';
+        const code = faultLabel(err);
         for (const s of stats) s.faults[code] = (s.faults[code] ?? 0) + 1;
         throw err;
       }
@@ -678,8 +692,9 @@ function faultFailure(
   code: string,
   message: string,
   afterRecovery: boolean,
+  noCodeRetryLater = false,
 ): ScanFailure {
-  const retryLater = code === 'ServerBusy' || code === 'InternalServerError';
+  const retryLater = noCodeRetryLater || code === 'ServerBusy' || code === 'InternalServerError';
   return {
     kind: retryLater ? 'retry-later' : 'fault',
     operation,

@@ -8,7 +8,7 @@
 // socket or the wall clock. Behaviours are constructed inside each worker thread from a module that
 // exports `createBehaviour` (functions cannot cross threads), with structured-clone options.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { OperationName, TransportErrorKind } from '../metrics/schema.ts';
+import type { ErrorKind, OperationName, TransportErrorKind } from '../metrics/schema.ts';
 import type { TransportRequest } from './transport.ts';
 
 /** One HTTP request a client wants sent now: what the transport sends (origin, e.g. 'http://sup1:8530',
@@ -46,6 +46,12 @@ export interface Decision {
    * undefined leaves its current wake-up as it is (e.g. while waiting for a reply).
    */
   wakeAt?: number | null;
+  /**
+   * For a 'reply' event: the reply arrived whole but the client could not use it (garbage, refused or
+   * cut XML, a body that does not inflate, the wrong message): it counts as this error kind, not as a
+   * reply used. A reply whose status or SOAP fault already counts as an error keeps that kind.
+   */
+  unusableReply?: ErrorKind;
 }
 
 export interface Behaviour {

@@ -1,8 +1,12 @@
-// Which replies count as errors, and under what name: HTTP status classes, and SOAP faults named by
-// their WSUS ErrorCode (a WCF InternalServiceFault has no ErrorCode and gets its own name). Cheap
-// string scans rather than an XML parse: this runs on every 5xx reply in the hot path, and the
-// fleet's protocol parser does the real parse when it needs the fault's details.
-import type { ErrorKind } from '../metrics/schema.ts';
+// Which replies count as errors, and under what name: HTTP status classes, SOAP faults named by their
+// WSUS ErrorCode (a fault without one, e.g. WCF's InternalServiceFault, is `soap:(no ErrorCode)`), and
+// 200 replies the client could not use, named by what was wrong with them (unusableReplyKind). Cheap
+// string scans rather than an XML parse for the status path: it runs on every 5xx reply in the hot
+// path, and the fleet's protocol parser does the real parse when it needs the fault's details.
+import { MpProtocolError } from '../../protocol/mp/errors.ts';
+import { NO_ERROR_CODE } from '../../protocol/wsus/errors.ts';
+import { XmlError } from '../../protocol/xml.ts';
+import type { ErrorKind, UnusableReplyKind } from '../metrics/schema.ts';
 
 const ERROR_CODE = /<(?:\w+:)?ErrorCode>\s*([A-Za-z]+)\s*<\/(?:\w+:)?ErrorCode>/;
 /** How much of a fault body to scan; WSUS faults put ErrorCode within the first KB. */
@@ -51,9 +55,7 @@ export function soapFaultCode(body: Uint8Array): string | undefined {
   );
   if (!/Fault>/.test(text)) return undefined;
   const code = ERROR_CODE.exec(text)?.[1];
-  if (code) return code;
-  if (text.includes('InternalServiceFault')) return 'InternalServiceFault';
-  return 'Fault';
+  return code ?? NO_ERROR_CODE;
 }
 
 /** The error kind of a reply, or undefined when it is a success (1xx-3xx without a SOAP fault). */
@@ -66,4 +68,33 @@ export function replyErrorKind(status: number, body: Uint8Array): ErrorKind | un
   if (status >= 500) return 'http-5xx';
   if (status >= 400) return 'http-4xx';
   return undefined;
+}
+
+/**
+ * The error kind of a reply that arrived whole but could not be used, from what its reader threw:
+ * the protocol codecs' typed errors (XmlError, WsusProtocolError, MpProtocolError, DpProtocolError).
+ * Anything else a reader throws (WsusProtocolError, DpProtocolError, a bad base64 field) is `protocol`:
+ * well-formed, but not what the operation answers.
+ */
+export function unusableReplyKind(err: unknown): UnusableReplyKind | 'too-large' {
+  if (err instanceof XmlError) {
+    switch (err.kind) {
+      case 'doctype':
+      case 'depth':
+        return 'refused-xml';
+      case 'too-large':
+        return 'too-large';
+      case 'malformed':
+        return 'malformed-xml';
+      default:
+        return 'protocol';
+    }
+  }
+  if (err instanceof MpProtocolError) {
+    if (err.kind === 'zlib') return 'bad-compression';
+    if (err.kind === 'too-large') return 'too-large';
+    return 'protocol';
+  }
+  // WsusProtocolError, DpProtocolError, BytesError: a well-formed reply that is not the answer.
+  return 'protocol';
 }

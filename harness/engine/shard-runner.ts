@@ -209,29 +209,39 @@ export class ShardRunner {
     sender.send(action, (result) => {
       const endWall = clock.wallNow();
       if (result.retried) recorder.recordRetry(action.operation);
-      let event: ClientEvent;
-      if (result.ok) {
-        const latencyMs = endWall - intendedWall;
-        const error = replyErrorKind(result.status, result.body);
-        recorder.recordReply(action.operation, latencyMs, result.bytesIn, result.bytesOut, error);
-        event = {
-          kind: 'reply',
-          action,
-          reply: { status: result.status, headers: result.headers, body: result.body, latencyMs },
-        };
-      } else {
-        recorder.recordFailure(action.operation, result.kind, result.bytesOut);
-        event = { kind: 'failure', action, error: result.kind, message: result.message };
-      }
-      if (this.#stopping) return; // the run is ending: no follow-up requests
       const now = clock.toVirtual(endWall);
-      try {
-        this.#apply(client, this.#step(this.#o.behaviour, client, event, now), now);
-      } catch (err) {
-        this.stop();
-        this.#o.onError(err as Error);
+      if (!result.ok) {
+        recorder.recordFailure(action.operation, result.kind, result.bytesOut);
+        if (this.#stopping) return; // the run is ending: no follow-up requests
+        this.#react(client, { kind: 'failure', action, error: result.kind, message: result.message }, now);
+        return;
       }
+      const latencyMs = endWall - intendedWall;
+      const event: ClientEvent = {
+        kind: 'reply',
+        action,
+        reply: { status: result.status, headers: result.headers, body: result.body, latencyMs },
+      };
+      // The behaviour reads the reply first: one it cannot use is counted as an error of its kind. While
+      // stopping it still reads it (so the count is right) but nothing follows.
+      const decision = this.#react(client, event, now, this.#stopping);
+      const error = replyErrorKind(result.status, result.body) ?? decision?.unusableReply;
+      recorder.recordReply(action.operation, latencyMs, result.bytesIn, result.bytesOut, error);
     });
+  }
+
+  /** Feeds an outcome to the behaviour and applies its decision (unless `readOnly`); a throw stops the run. */
+  #react(client: number, event: ClientEvent, now: number, readOnly = false): Decision | undefined {
+    try {
+      const decision = this.#step(this.#o.behaviour, client, event, now);
+      if (!readOnly) this.#apply(client, decision, now);
+      return decision;
+    } catch (err) {
+      if (readOnly) return undefined;
+      this.stop();
+      this.#o.onError(err as Error);
+      return undefined;
+    }
   }
 
   #skip(client: number, action: HttpAction, reason: SkipReason, now: number): void {

@@ -3,20 +3,27 @@
 // `request()` so there is no stream or promise per request, which matters at tens of thousands of
 // requests per second per worker; the handler is the only per-request object of ours (no closures).
 //
+// It is also the driver's transport (harness/driver/http.ts: discovery, conformance, tests), so every
+// client of the project shares one retry policy, one deadline and one memory bound.
+//
 // Real-world servers misbehave (protocol-reference Appendix B) and the transport survives each way:
 // - a server that closes a keep-alive socket after every reply without `Connection: close`: a request
 //   that lands on such a socket fails with a reset before any reply byte; it is retried once on a
-//   fresh connection (a one-shot Client, so it can't pick another stale pooled socket). Only a request
-//   on a *reused* socket is retried: a reset of a new socket's first request is the server's own doing,
-//   not a stale socket, and the request may already have been processed (a POST must not go twice);
+//   fresh connection (a one-shot Client, so it can't pick another stale pooled socket) as the retry
+//   policy says (driver/retry-policy.ts);
 // - bodies without Content-Length, ended by the close: undici reads them to the end;
 // - odd Content-Type case: headers are handed over as-is and `parseMediaType` reads them tolerantly;
+// - a server that drips or stalls: every request has an overall deadline (headers + body), checked by
+//   one sweep timer rather than a timer per request;
+// - a huge reply: reading stops at the per-reply cap or the transport's buffer budget (`too-large`);
 // - anything else becomes a named failure kind, never an exception that could end a run.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { buildConnector, Client, type Dispatcher, Pool, util } from 'undici';
-import { classify, HttpFailure } from '../driver/http.ts';
+import { classify, HttpFailure } from '../driver/http-failure.ts';
+import { MAX_BUFFERED_BYTES, MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../driver/http-limits.ts';
+import { retryOnFreshSocket } from '../driver/retry-policy.ts';
 import type { TransportErrorKind } from '../metrics/schema.ts';
 import { CONNECTIONS } from './send-limits.ts';
 
@@ -25,7 +32,7 @@ export interface TransportOptions {
   connections?: number;
   /** Idle keep-alive sockets are closed after this long (default 10 s). */
   keepAliveTimeoutMs?: number;
-  /** Headers and body timeouts, each (default 30 s). */
+  /** Overall deadline of a request, headers + body (default REQUEST_TIMEOUT_MS, driver/http-limits.ts). */
   timeoutMs?: number;
   connectTimeoutMs?: number;
   /** PEM CA to trust for HTTPS origins. */
@@ -33,8 +40,10 @@ export interface TransportOptions {
   ca?: string | Buffer;
   /** Accept any certificate (explicit opt-in only). */
   insecure?: boolean;
-  /** Replies kept in memory above this size fail as 'other' (default 64 MiB). */
+  /** Replies kept in memory above this size stop reading and fail as 'too-large' (default 64 MiB). */
   maxBodyBytes?: number;
+  /** Reply bytes held at once over all requests in flight; above it a reply fails as 'too-large'. */
+  maxBufferedBytes?: number;
   /** Retry once on a fresh socket after a reset before any reply byte on a reused socket (default true). */
   retryResets?: boolean;
 }
@@ -99,16 +108,21 @@ export class Transport {
    * undici gives a core handler no socket, so this is how a handler learns which it got.
    */
   #socketJustConnected = false;
+  /** Reply bytes held by requests in flight (bounded by maxBufferedBytes). */
+  #buffered = 0;
+  /** The deadline sweep, armed while anything is in flight. */
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(options: TransportOptions = {}) {
     const ca = options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined);
     this.#options = {
       connections: options.connections ?? CONNECTIONS.default,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 10_000,
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS.default,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       insecure: options.insecure ?? false,
-      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+      maxBodyBytes: options.maxBodyBytes ?? MAX_REPLY_BYTES.default,
+      maxBufferedBytes: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES.default,
       retryResets: options.retryResets ?? true,
       ...(ca === undefined ? {} : { ca }),
     };
@@ -164,7 +178,19 @@ export class Transport {
       });
       return;
     }
-    this.#dispatch(pool, req, bytesOut, undefined, done);
+    this.#dispatch(pool, req, bytesOut, undefined, performance.now() + this.#options.timeoutMs, done);
+  }
+
+  /** Reply bytes held right now by requests in flight. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** A collector wants to hold `n` more bytes: false when that would pass the buffer budget. */
+  reserve(n: number): boolean {
+    if (this.#buffered + n > this.#options.maxBufferedBytes) return false;
+    this.#buffered += n;
+    return true;
   }
 
   /** Aborts every request still in flight (they complete with kind 'aborted'). */
@@ -175,6 +201,8 @@ export class Transport {
   /** Closes every pool; in-flight requests are aborted first. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = undefined;
     this.abortAll('transport closed');
     await Promise.all([...this.#pools.values()].map((p) => p.destroy().catch(() => {})));
     this.#pools.clear();
@@ -185,10 +213,12 @@ export class Transport {
     req: TransportRequest,
     bytesOut: number,
     retryClient: Client | undefined,
+    deadline: number,
     done: TransportCallback,
   ) {
-    const collector = new ReplyCollector(this, req, bytesOut, retryClient, done);
+    const collector = new ReplyCollector(this, req, bytesOut, retryClient, deadline, done);
     this.#inFlight.add(collector);
+    this.#armSweep();
     dispatcher.dispatch(
       {
         origin: req.origin,
@@ -209,23 +239,47 @@ export class Transport {
   /** Called once per collector with its outcome: retries a reset before any reply byte, else reports. */
   finish(collector: ReplyCollector, result: TransportResult): void {
     this.#inFlight.delete(collector);
-    const retryClient = collector.retryClient;
-    if (retryClient !== undefined) {
-      retryClient.destroy().catch(() => {});
-      collector.done(result);
-      return;
+    if (this.#inFlight.size === 0 && this.#sweep) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
     }
+    const retryClient = collector.retryClient;
+    if (retryClient !== undefined) retryClient.destroy().catch(() => {});
     if (
       !result.ok &&
-      result.kind === 'reset' &&
-      !collector.replyStarted &&
-      collector.socketReused &&
-      this.#retryAllowed()
+      this.#retryAllowed() &&
+      retryOnFreshSocket({
+        kind: result.kind,
+        replyStarted: collector.replyStarted,
+        socketReused: collector.socketReused,
+        retries: retryClient === undefined ? 0 : 1,
+      })
     ) {
-      this.#retryOnFreshSocket(collector.req, collector.bytesOut, collector.done);
+      this.#buffered -= collector.heldBytes;
+      this.#retryOnFreshSocket(collector.req, collector.bytesOut, collector.deadline, collector.done);
       return;
     }
-    collector.done(result);
+    try {
+      collector.done(result);
+    } finally {
+      // The body is the caller's once done returns; it no longer counts against the budget.
+      this.#buffered -= collector.heldBytes;
+    }
+  }
+
+  /** One timer for every request's overall deadline; runs only while something is in flight. */
+  #armSweep(): void {
+    if (this.#sweep) return;
+    const every = Math.min(1000, Math.max(10, this.#options.timeoutMs / 10));
+    this.#sweep = setInterval(() => {
+      const now = performance.now();
+      for (const c of this.#inFlight) {
+        if (c.deadline <= now) {
+          c.abort(new HttpFailure(`no complete reply within ${this.#options.timeoutMs} ms`, 'timeout'));
+        }
+      }
+    }, every);
+    this.#sweep.unref();
   }
 
   get maxBodyBytes(): number {
@@ -236,9 +290,14 @@ export class Transport {
     return this.#options.retryResets && !this.#closed;
   }
 
-  #retryOnFreshSocket(req: TransportRequest, bytesOut: number, done: TransportCallback): void {
+  #retryOnFreshSocket(
+    req: TransportRequest,
+    bytesOut: number,
+    deadline: number,
+    done: TransportCallback,
+  ): void {
     const client = new Client(req.origin, this.#clientOptions());
-    this.#dispatch(client, req, bytesOut, client, done);
+    this.#dispatch(client, req, bytesOut, client, deadline, done);
   }
 
   #pool(origin: string): Pool {
@@ -284,6 +343,8 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
   #first: Buffer | undefined;
   #chunks: Buffer[] | undefined;
   #bodyBytes = 0;
+  /** Body bytes this request holds against the transport's buffer budget. */
+  heldBytes = 0;
   #headerBytes = 0;
   #finished = false;
 
@@ -293,6 +354,8 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
     readonly bytesOut: number,
     /** The one-shot client of a fresh-socket retry (destroyed once this request is done). */
     readonly retryClient: Client | undefined,
+    /** performance.now() after which the request fails as a timeout (the retry keeps the first's). */
+    readonly deadline: number,
     readonly done: TransportCallback,
   ) {}
 
@@ -319,16 +382,39 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
     let n = 17;
     for (let i = 0; i < rawHeaders.length; i += 2) n += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
     this.#headerBytes = n;
+    // A body announced larger than the cap is refused before a byte of it is read.
+    const length = Number(this.#headers['content-length']);
+    if (!this.req.discardBody && length > this.transport.maxBodyBytes) {
+      this.abort(
+        new HttpFailure(
+          `reply of ${length} bytes announced, over the cap of ${this.transport.maxBodyBytes}`,
+          'too-large',
+        ),
+      );
+    }
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.#aborted) return true;
     this.#bodyBytes += chunk.length;
     if (this.req.discardBody) return true;
     if (this.#bodyBytes > this.transport.maxBodyBytes) {
-      this.abort(new HttpFailure(`reply larger than ${this.transport.maxBodyBytes} bytes`, 'other'));
+      this.#drop();
+      this.abort(new HttpFailure(`reply larger than ${this.transport.maxBodyBytes} bytes`, 'too-large'));
       return true;
     }
+    if (!this.transport.reserve(chunk.length)) {
+      this.#drop();
+      this.abort(
+        new HttpFailure(
+          `reply of ${this.#bodyBytes}+ bytes does not fit the buffer budget of the requests in flight`,
+          'too-large',
+        ),
+      );
+      return true;
+    }
+    this.heldBytes += chunk.length;
     if (this.#first === undefined) this.#first = chunk;
     else if (this.#chunks === undefined) this.#chunks = [this.#first, chunk];
     else this.#chunks.push(chunk);
@@ -352,12 +438,18 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
     });
   }
 
+  /** Lets go of the body read so far (a reply that will fail). */
+  #drop(): void {
+    this.#first = undefined;
+    this.#chunks = undefined;
+  }
+
   onError(error: Error): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#first = undefined;
-    this.#chunks = undefined;
-    const kind: TransportErrorKind = error instanceof DrainAbort ? 'aborted' : classify(error).kind;
+    this.#drop();
+    const kind: TransportErrorKind =
+      error instanceof DrainAbort ? 'aborted' : classify(error, this.replyStarted).kind;
     this.transport.finish(this, {
       ok: false,
       kind,

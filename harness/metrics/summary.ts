@@ -4,6 +4,7 @@
 import type { MetricsAggregator } from './aggregator.ts';
 import type { DeploymentOutcome } from './deployment-samples.ts';
 import { EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD_BREACHED } from './exit-codes.ts';
+import { fleetStuckVerdict } from './fleet-line.ts';
 import { type Histogram, percentileMs } from './histogram.ts';
 import type { OutputReport } from './outputs/output.ts';
 import { operationOrder } from './schema.ts';
@@ -83,7 +84,13 @@ export interface RunSummary extends Omit<RunInfo, 'startedAt' | 'endedAt' | 'vir
     verdict: string;
   };
   backlog?: { samples: number; maxDepth: number; maxOldestAgeMs: number; lastDepth: number };
-  fleet: { activeClients: number; scheduledClients: number; gauges: Record<string, number> };
+  fleet: {
+    activeClients: number;
+    scheduledClients: number;
+    gauges: Record<string, number>;
+    /** Plain words when a large share of the fleet ends stuck (fleet-line.ts fleetStuckVerdict). */
+    stuck?: string;
+  };
   /** Per deployment, the site's final 300/301 figure and its sample at the deadline (observer runs). */
   deployments?: DeploymentOutcome[];
   thresholds: ThresholdResult[];
@@ -143,7 +150,7 @@ export function buildSummary(
   const g = aggregator.gauges();
   const partial = {
     operations,
-    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests },
+    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, errorsByKind },
     generator: { lateness },
     ...(t.backlog ? { backlog: { maxOldestAgeMs: t.backlog.maxOldestAgeMs } } : {}),
   };
@@ -180,7 +187,12 @@ export function buildSummary(
           },
         }
       : {}),
-    fleet: { activeClients: g.activeClients, scheduledClients: g.scheduledClients, gauges: g.gauges },
+    fleet: {
+      activeClients: g.activeClients,
+      scheduledClients: g.scheduledClients,
+      gauges: g.gauges,
+      ...(fleetStuckVerdict(g.gauges) ? { stuck: fleetStuckVerdict(g.gauges) } : {}),
+    },
     ...(t.deployments ? { deployments: t.deployments } : {}),
     thresholds: thresholdResults,
     exitCode: exitCodeFor(info.end, thresholdResults),

@@ -6,6 +6,8 @@ export interface Thresholds {
   p95Ms?: Record<string, number>;
   /** Errors / requests over the whole run, 0..1. */
   errorRate?: number;
+  /** Errors of one kind / requests over the whole run, 0..1, per kind (schema.ts ErrorKind). */
+  errorRateByKind?: Record<string, number>;
   /** Oldest unprocessed state message seen on the site's backlog, ms (needs the observer API). */
   maxBacklogAgeMs?: number;
   /** Generator lateness p99, ms. */
@@ -24,7 +26,7 @@ export interface ThresholdResult {
 
 export interface ThresholdInputs {
   operations: readonly { name: string; latency: { p95Ms: number; count: number } }[];
-  totals: { errorRate: number; requests: number };
+  totals: { errorRate: number; requests: number; errorsByKind?: Readonly<Record<string, number>> };
   generator: { lateness: { p99Ms: number; count: number } };
   backlog?: { maxOldestAgeMs: number };
 }
@@ -67,6 +69,17 @@ export function evaluateThresholds(inputs: ThresholdInputs, t: Thresholds): Thre
       actual,
       breached: actual !== null && actual > t.errorRate,
       description: `errors / requests ≤ ${t.errorRate}`,
+    });
+  }
+  for (const [kind, limit] of Object.entries(t.errorRateByKind ?? {})) {
+    const n = inputs.totals.errorsByKind?.[kind] ?? 0;
+    const actual = inputs.totals.requests > 0 ? n / inputs.totals.requests : null;
+    results.push({
+      name: `errorRate[${kind}]`,
+      limit,
+      actual,
+      breached: actual !== null && actual > limit,
+      description: `${kind} errors / requests ≤ ${limit}`,
     });
   }
   if (t.maxBacklogAgeMs !== undefined) {

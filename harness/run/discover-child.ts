@@ -5,7 +5,8 @@ import { discoverCatalogKnowledge } from '../engine/fleet-adapter/index.ts';
 import type { DiscoveryRequest } from './discover-process.ts';
 
 const request = JSON.parse(process.argv[2]!) as DiscoveryRequest;
-const http = new HttpClient({ ...request.tls, timeoutMs: 60_000 });
+// The same deadline and memory limits as the swarm (driver/http-limits.ts defaults unless the run set them).
+const http = new HttpClient({ ...request.tls, ...request.limits });
 try {
   const knowledge = await discoverCatalogKnowledge({
     supUrl: request.supUrl,

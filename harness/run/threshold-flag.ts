@@ -1,13 +1,17 @@
 // `--threshold` values: the profile's threshold fields (profiles/schema.ts, metrics/thresholds.ts) in
 // one-line form, so a CI job can tighten a limit without writing a profile file:
-//   p95:wsus.SyncUpdates<500ms   p95:*<2s   errorRate<0.01   maxBacklogAge<2h   latenessP99<50ms
+//   p95:wsus.SyncUpdates<500ms   p95:*<2s   errorRate<0.01   errorRate:malformed-xml<0.001
+//   maxBacklogAge<2h   latenessP99<50ms
 // Durations use the profile syntax ('500ms', '2s', '1h30m', or a bare number of ms).
 import { parseDuration } from '../../profiles/duration.ts';
+import { FIXED_ERROR_KINDS } from '../metrics/schema.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 
 export const THRESHOLD_SYNTAX =
   "expected 'p95:<operation>' (or 'p95:*') '<' a duration, 'errorRate<' a fraction 0..1, " +
-  "'maxBacklogAge<' a duration or 'latenessP99<' a duration, e.g. 'p95:wsus.SyncUpdates<500ms'";
+  "'errorRate:<error kind><' a fraction (kinds: " +
+  FIXED_ERROR_KINDS.join(', ') +
+  ", soap:<ErrorCode>), 'maxBacklogAge<' a duration or 'latenessP99<' a duration, e.g. 'p95:wsus.SyncUpdates<500ms'";
 
 export class ThresholdFlagError extends Error {
   override readonly name = 'ThresholdFlagError';
@@ -38,10 +42,15 @@ export function applyThresholdFlag(into: Thresholds, value: string): Thresholds 
     }
     case 'errorRate': {
       const rate = Number(limit);
-      if (operation !== undefined || !/^\d*\.?\d+$/.test(limit) || rate > 1) {
+      if (!/^\d*\.?\d+$/.test(limit) || rate > 1) {
         throw new ThresholdFlagError(value, `errorRate takes a fraction from 0 to 1: ${THRESHOLD_SYNTAX}`);
       }
-      return { ...into, errorRate: rate };
+      if (operation === undefined) return { ...into, errorRate: rate };
+      const kind = operation.trim();
+      if (!FIXED_ERROR_KINDS.includes(kind) && !/^soap:\S+$/.test(kind)) {
+        throw new ThresholdFlagError(value, `unknown error kind '${kind}': ${THRESHOLD_SYNTAX}`);
+      }
+      return { ...into, errorRateByKind: { ...into.errorRateByKind, [kind]: rate } };
     }
     case 'maxBacklogAge':
       if (operation !== undefined) throw new ThresholdFlagError(value, THRESHOLD_SYNTAX);

@@ -19,6 +19,13 @@ export class WsusProtocolError extends Error {
   }
 }
 
+/**
+ * The one name of a SOAP fault that carries no WSUS ErrorCode (WCF's InternalServiceFault, a bare
+ * Fault): counters, metrics (`soap:(no ErrorCode)`) and failure texts all use it, so nobody reads a
+ * made-up code as a real WSUS one. Texts add the HTTP status and the faultcode.
+ */
+export const NO_ERROR_CODE = '(no ErrorCode)';
+
 /** The 11 ErrorCode values of [MS-WUSP] §2.2.2.4. */
 export const WSUS_ERROR_CODES = [
   'InvalidCookie',
@@ -85,4 +92,9 @@ export class WsusFault extends Error {
     this.id = fields.id;
     this.method = fields.method;
   }
+}
+
+/** The fault's one name: its ErrorCode as sent, or NO_ERROR_CODE when it carries none. */
+export function faultLabel(fault: Pick<WsusFault, 'errorCode' | 'rawErrorCode'>): string {
+  return fault.errorCode ?? (fault.rawErrorCode || NO_ERROR_CODE);
 }

@@ -26,7 +26,9 @@ export {
   type WsusFaultKind,
   WsusProtocolError,
   type WsusProtocolErrorKind,
+  faultLabel,
   isWsusErrorCode,
+  NO_ERROR_CODE,
 } from './errors.ts';
 export type * from './types.ts';
 export { buildWsusRequest, parseWsusResponse } from './client.ts';

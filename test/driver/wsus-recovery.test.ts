@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpClient, HttpResponse } from '../../harness/driver/http.ts';
 import { WsusScanClient } from '../../harness/driver/wsus-client.ts';
+import { buildInternalServiceFault } from '../../protocol/wsus/index.ts';
 import { createSupFrontEnd } from '../../site/sup/index.ts';
 import type { FrontEndHandler, SiteReply } from '../../site/types.ts';
 import { makeSup, siteRequest, T0 } from '../site/sup-fixtures.ts';
@@ -120,6 +121,22 @@ describe('WsusScanClient fault recovery (W-COOKIE)', () => {
     };
     const broken = await client.warmScan();
     expect(broken.failure).toMatchObject({ kind: 'retry-later', errorCode: 'InternalServerError' });
+
+    // Issue 10 A.5: a fault without an ErrorCode has one name everywhere, never a made-up WSUS code.
+    http.target = {
+      ...sup,
+      handle: (req) =>
+        sup.operationOf(req) === 'SyncUpdates'
+          ? { status: 500, headers: { 'content-type': 'text/xml' }, body: buildInternalServiceFault() }
+          : sup.handle(req),
+    };
+    const before = client.counters.SyncUpdates?.faults['(no ErrorCode)'] ?? 0;
+    const wcf = await client.warmScan();
+    expect(wcf.failure).toMatchObject({ kind: 'retry-later', errorCode: '(no ErrorCode)' });
+    expect(wcf.failure?.message).toContain('HTTP 500');
+    expect(wcf.failure?.message).toContain('InternalServiceFault');
+    expect(client.counters.SyncUpdates?.faults['(no ErrorCode)']).toBe(before + 1);
+    expect(JSON.stringify(client.counters)).not.toContain('Unknown');
 
     http.target = {
       ...sup,

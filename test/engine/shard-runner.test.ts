@@ -115,6 +115,46 @@ describe('ShardRunner', () => {
     expect(d.operations.first!.errors).toEqual({ 'soap:CookieExpired': 1 });
   });
 
+  it('counts a reply the behaviour cannot use as its error kind, a status error keeps its own', () => {
+    const { clock, sender, recorder, runner } = setup(
+      {
+        step(_c, e) {
+          if (e.kind === 'start') return { actions: [get('op'), get('op'), get('op')] };
+          if (e.kind === 'reply')
+            return Buffer.from(e.reply.body).toString() === 'ok' ? {} : { unusableReply: 'malformed-xml' };
+          return {};
+        },
+      },
+      1,
+    );
+    runner.runDue();
+    clock.advance(10);
+    sender.reply(200, 'garbage');
+    sender.reply(200, 'ok');
+    sender.reply(503, 'garbage');
+    const d = recorder.takeDelta(0, 0, { inFlight: 0, scheduledClients: 0, activeClients: 1, gauges: {} });
+    expect(d.operations.op).toMatchObject({ requests: 3, errors: { 'malformed-xml': 1, 'http-5xx': 1 } });
+  });
+
+  it('still reads (and counts) a reply that arrives while stopping, but sends nothing after it', () => {
+    const { clock, sender, recorder, runner } = setup(
+      {
+        step(_c, e) {
+          if (e.kind === 'start') return { actions: [get('op')] };
+          return { actions: [get('next')], unusableReply: 'refused-xml' };
+        },
+      },
+      1,
+    );
+    runner.runDue();
+    clock.advance(10);
+    runner.stop();
+    sender.reply(200, '<!DOCTYPE x>');
+    expect(sender.pending).toHaveLength(0);
+    const d = recorder.takeDelta(0, 0, { inFlight: 0, scheduledClients: 0, activeClients: 1, gauges: {} });
+    expect(d.operations.op!.errors).toEqual({ 'refused-xml': 1 });
+  });
+
   it('skips and counts requests over the in-flight limit and tells the client', () => {
     const failures: string[] = [];
     const { sender, recorder, runner } = setup(

@@ -207,7 +207,7 @@ describe('reply error kinds', () => {
       '<Message/></detail></s:Fault></s:Body></s:Envelope>';
     expect(replyErrorKind(500, enc(wsus))).toBe('soap:CookieExpired');
     expect(replyErrorKind(500, enc('<s:Fault><faultcode>a:InternalServiceFault</faultcode></s:Fault>'))).toBe(
-      'soap:InternalServiceFault',
+      'soap:(no ErrorCode)',
     );
     expect(replyErrorKind(503, enc('Service Unavailable'))).toBe('http-5xx');
     expect(replyErrorKind(404, enc(''))).toBe('http-4xx');

@@ -11,7 +11,7 @@ import { parseContentRange } from '../../../protocol/dp/index.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import type { AdapterContext, Exchange, ExchangeStep } from './exchange.ts';
 import type { KnownFile } from './knowledge.ts';
-import { ccmReplyBody, smsIdOf } from './mp-exchanges.ts';
+import { endStep, readCcmReply, smsIdOf } from './mp-exchanges.ts';
 import { ccmAction, contentLocationBody, Endpoints } from './mp-requests.ts';
 
 const FAILED: ExchangeStep = { done: { kind: 'download-result', ok: false } };
@@ -46,27 +46,27 @@ export class DownloadExchange implements Exchange {
     const file = this.#files[this.#file]!;
     switch (action.operation) {
       case 'mp.location.content': {
-        const text = ccmReplyBody(reply);
-        let url: string | undefined;
-        try {
-          url = text === undefined ? undefined : parseContentLocationReply(text).records[0]?.url;
-        } catch {
-          url = undefined;
-        }
+        const r = readCcmReply(reply, (text) => parseContentLocationReply(text).records[0]?.url);
+        if (!r.ok) return endStep(FAILED.done!, r.unusable);
+        const url = r.value;
         if (url === undefined) return FAILED;
         return this.#head(
           `${url.replace(/\/+$/, '')}/${file.fileName.split('/').map(encodeURIComponent).join('/')}`,
         );
       }
       case 'dp.head': {
-        if (reply.status !== 200 || Number(reply.headers['content-length']) !== file.size) return FAILED;
+        if (reply.status !== 200) return FAILED;
+        // A HEAD that gives the wrong size is not the answer for this file.
+        if (Number(reply.headers['content-length']) !== file.size) return endStep(FAILED.done!, 'protocol');
         this.#offset = 0;
         this.#hash = this.ctx.verifyContent ? createHash('sha1') : undefined;
         return this.#range();
       }
       default: {
         const end = Math.min(file.size, this.#offset + this.ctx.chunkBytes) - 1;
-        if (!this.#rangeOk(reply, this.#offset, end, file.size)) return FAILED;
+        if (reply.status >= 300) return FAILED;
+        // A 2xx that is not the range asked for (a server that ignores Range, wrong Content-Range).
+        if (!this.#rangeOk(reply, this.#offset, end, file.size)) return endStep(FAILED.done!, 'protocol');
         this.ctx.stats.contentBytes += end - this.#offset + 1;
         this.#hash?.update(reply.body);
         this.#offset = end + 1;

@@ -2,6 +2,7 @@
 // policy poll, download...) into a sequence of HTTP requests and, at the end, one fleet result event.
 // It exists only while the exchange runs; the engine hands it back as the `tag` of each request.
 import type { Fleet, FleetEvent } from '../../fleet/index.ts';
+import type { ErrorKind } from '../../metrics/schema.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import type { CookieJar } from './cookie-jar.ts';
 import type { MpTarget, RegistrationSigner } from './mp-requests.ts';
@@ -12,8 +13,12 @@ import type { SmsIdTable } from './sms-ids.ts';
 export interface ExchangeStep {
   /** Requests to send now (at most one per exchange: each step waits for its reply). */
   actions?: HttpAction[];
+  /** Send `actions` at this virtual time instead of now (a 503's Retry-After honoured). */
+  sendAt?: number;
   /** The exchange is over: this goes to the fleet. */
   done?: FleetEvent;
+  /** The reply this step answers could not be used: counted as this error kind (Decision.unusableReply). */
+  unusable?: ErrorKind;
 }
 
 export interface Exchange {
@@ -57,6 +62,8 @@ export interface AdapterStats {
   contentHashMismatches: number;
   filesWithoutMetadata: number;
   statePostRetries: number;
+  /** Retries sent when the server's Retry-After asked (503 on a state-message post). */
+  retryAfterHonoured: number;
 }
 
 export function emptyStats(): AdapterStats {
@@ -69,6 +76,7 @@ export function emptyStats(): AdapterStats {
     contentHashMismatches: 0,
     filesWithoutMetadata: 0,
     statePostRetries: 0,
+    retryAfterHonoured: 0,
   };
 }
 

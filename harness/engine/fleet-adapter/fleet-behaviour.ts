@@ -47,6 +47,8 @@ export class FleetBehaviour implements Behaviour {
   /** Forced-scan events, and per slot how many of them the client has received. */
   readonly #forced: { at: number; spreadMs: number }[];
   readonly #forcedSeen: Uint8Array;
+  /** Per slot: requests an exchange asked to send later (Retry-After), with their virtual send time. */
+  readonly #later = new Map<number, { at: number; actions: HttpAction[] }[]>();
   /** Local actions the fleet announced (offline scans, installs, restarts), for gauges. */
   readonly #local = { offlineScans: 0, installs: 0, restarts: 0 };
   #lastNow = 0;
@@ -120,6 +122,7 @@ export class FleetBehaviour implements Behaviour {
     const client = this.#shard.globalIndex(local);
     const out: HttpAction[] = [];
     if (event.kind === 'start' || event.kind === 'wake') {
+      this.#sendDue(local, now, out);
       this.#deliverForcedScans(local, client, now, out);
       const wakeAt = this.#feed(client, { kind: 'wake' }, now, out);
       return { actions: out, wakeAt: this.#engineWake(local, client, wakeAt) };
@@ -129,10 +132,23 @@ export class FleetBehaviour implements Behaviour {
       event.kind === 'reply'
         ? exchange.reply(event.action, event.reply, now)
         : exchange.failure(event.action, event.error, now);
+    if (step.sendAt !== undefined && step.actions) {
+      // Held back until sendAt: the exchange stays active, the client wakes then to send it.
+      this.#active.add(exchange);
+      const list = this.#later.get(local) ?? [];
+      list.push({ at: step.sendAt, actions: step.actions });
+      this.#later.set(local, list);
+      const decision: Decision = { wakeAt: this.#engineWake(local, client, this.fleet.wakeAt(client)) };
+      if (step.unusable !== undefined) decision.unusableReply = step.unusable;
+      return decision;
+    }
     const wakeAt = this.#advance(exchange, step, now, out);
-    return wakeAt === undefined
-      ? { actions: out }
-      : { actions: out, wakeAt: this.#engineWake(local, client, wakeAt) };
+    const decision: Decision =
+      wakeAt === undefined
+        ? { actions: out }
+        : { actions: out, wakeAt: this.#engineWake(local, client, wakeAt) };
+    if (step.unusable !== undefined) decision.unusableReply = step.unusable;
+    return decision;
   }
 
   gauges(): Record<string, number> {
@@ -252,9 +268,20 @@ export class FleetBehaviour implements Behaviour {
     return e.at + (mix32(mix32(this.#shard.seed ^ 0x7f4a7c15) ^ client) / 4294967296) * e.spreadMs;
   }
 
-  /** The engine wake-up: the fleet's, or the client's next forced scan when that comes first. */
+  /** Moves the client's held-back requests that are due into `out`. */
+  #sendDue(local: number, now: number, out: HttpAction[]): void {
+    const list = this.#later.get(local);
+    if (!list) return;
+    const keep = list.filter((l) => l.at > now);
+    for (const l of list) if (l.at <= now) out.push(...l.actions);
+    if (keep.length === 0) this.#later.delete(local);
+    else this.#later.set(local, keep);
+  }
+
+  /** The engine wake-up: the fleet's, the client's next forced scan or held-back request if sooner. */
   #engineWake(local: number, client: number, fleetWake: number): number | null {
     let at = fleetWake;
+    for (const l of this.#later.get(local) ?? []) at = Math.min(at, l.at);
     const k = this.#forcedSeen[local] ?? 0;
     if (k < this.#forced.length) at = Math.min(at, this.#forcedAt(k, client));
     return Number.isFinite(at) ? at : null;

@@ -9,7 +9,10 @@ import {
   TopicIdType,
   TopicType,
 } from '../../../protocol/mp/index.ts';
+import type { ErrorKind } from '../../metrics/schema.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+import { retryAfterMs } from '../../driver/retry-policy.ts';
+import { unusableReplyKind } from '../reply-errors.ts';
 import { type AdapterContext, contentType, type Exchange, type ExchangeStep } from './exchange.ts';
 import {
   ccmAction,
@@ -20,14 +23,26 @@ import {
   wsusLocationBody,
 } from './mp-requests.ts';
 
-/** Reads a CCM_POST reply's payload text; undefined when the reply is not a usable 200 answer. */
-export function ccmReplyBody(reply: HttpOutcomeReply): string | undefined {
-  if (reply.status !== 200) return undefined;
+/**
+ * Reads a 200 CCM_POST reply with `read` (its payload text to what the exchange needs). Not ok when the
+ * status is not 200 (already counted by its status) or the reply cannot be used: then `unusable` names
+ * the error kind it counts as (a body that does not inflate, malformed XML, the wrong message).
+ */
+export function readCcmReply<T>(
+  reply: HttpOutcomeReply,
+  read: (text: string) => T,
+): { ok: true; value: T } | { ok: false; unusable?: ErrorKind } {
+  if (reply.status !== 200) return { ok: false };
   try {
-    return parseCcmPost(contentType(reply), reply.body, { inflate }).body;
-  } catch {
-    return undefined;
+    return { ok: true, value: read(parseCcmPost(contentType(reply), reply.body, { inflate }).body) };
+  } catch (err) {
+    return { ok: false, unusable: unusableReplyKind(err) };
   }
+}
+
+/** An exchange's end after a reply it could not use: `done`, plus the error kind when there is one. */
+export function endStep(done: FleetEvent, unusable: ErrorKind | undefined): ExchangeStep {
+  return unusable === undefined ? { done } : { done, unusable };
 }
 
 export class RegisterExchange implements Exchange {
@@ -48,15 +63,12 @@ export class RegisterExchange implements Exchange {
   }
 
   reply(_a: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
-    const text = ccmReplyBody(reply);
-    let smsId: string | undefined;
-    try {
-      smsId = text === undefined ? undefined : parseClientRegistrationReply(text).smsId;
-    } catch {
-      smsId = undefined;
-    }
-    if (smsId) this.ctx.smsIds.set(this.ctx.slotOf(this.client), smsId);
-    return { done: { kind: 'register-result', ok: Boolean(smsId) } };
+    const r = readCcmReply(reply, (text) => parseClientRegistrationReply(text).smsId);
+    if (!r.ok) return endStep({ kind: 'register-result', ok: false }, r.unusable);
+    // A registration reply without an SMSID is well-formed but not an answer to the request.
+    if (!r.value) return endStep({ kind: 'register-result', ok: false }, 'protocol');
+    this.ctx.smsIds.set(this.ctx.slotOf(this.client), r.value);
+    return { done: { kind: 'register-result', ok: true } };
   }
 
   failure(): ExchangeStep {
@@ -86,16 +98,12 @@ export class LocationExchange implements Exchange {
   }
 
   reply(_a: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
-    const text = ccmReplyBody(reply);
-    let records = 0;
-    try {
-      records = text === undefined ? 0 : parseWsusLocationReply(text).records.length;
-    } catch {
-      records = 0;
-    }
-    // Scans go to targets.sups (the run's SUP list); the MP must still name a SUP for this version.
+    const r = readCcmReply(reply, (text) => parseWsusLocationReply(text).records.length);
+    if (!r.ok) return endStep({ kind: 'wsus-location-result', ok: false }, r.unusable);
+    // Scans go to targets.sups (the run's SUP list); the MP must still name a SUP for this version. An
+    // empty location list is a usable answer (the site has no SUP for it), not an unusable reply.
     const done: FleetEvent =
-      records > 0
+      r.value > 0
         ? { kind: 'wsus-location-result', ok: true, supCount: this.ctx.sups.length }
         : { kind: 'wsus-location-result', ok: false };
     return { done };
@@ -141,8 +149,15 @@ export class StatePostExchange implements Exchange {
     return this.#send();
   }
 
-  reply(_a: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
-    return reply.status === 200 ? { done: { kind: 'post-result', ok: true } } : this.#retry();
+  reply(_a: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
+    if (reply.status === 200) return { done: { kind: 'post-result', ok: true } };
+    // The MP's back-pressure answer (503 + Retry-After, site time): the retry waits as long as it asks.
+    const wait =
+      reply.status === 503 || reply.status === 429 ? retryAfterMs(reply.headers['retry-after']) : undefined;
+    const step = this.#retry();
+    if (wait === undefined || step.actions === undefined) return step;
+    this.ctx.stats.retryAfterHonoured++;
+    return { ...step, sendAt: now + wait };
   }
 
   failure(): ExchangeStep {

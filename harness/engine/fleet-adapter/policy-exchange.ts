@@ -10,7 +10,8 @@ import {
 } from '../../../protocol/mp/index.ts';
 import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
 import type { AdapterContext, Exchange, ExchangeStep } from './exchange.ts';
-import { ccmReplyBody, smsIdOf } from './mp-exchanges.ts';
+import { unusableReplyKind } from '../reply-errors.ts';
+import { endStep, readCcmReply, smsIdOf } from './mp-exchanges.ts';
 import { assignmentsBody, ccmAction, Endpoints, policyBodyAction } from './mp-requests.ts';
 
 const FAILED: ExchangeStep = { done: { kind: 'policy-result', ok: false } };
@@ -50,13 +51,9 @@ export class PolicyExchange implements Exchange {
 
   reply(action: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
     if (action.operation === 'mp.policy.assignments') {
-      const text = ccmReplyBody(reply);
-      if (text === undefined) return FAILED;
-      try {
-        this.#assignments = assignmentsOf(text);
-      } catch {
-        return FAILED;
-      }
+      const r = readCcmReply(reply, assignmentsOf);
+      if (!r.ok) return endStep(FAILED.done!, r.unusable);
+      this.#assignments = r.value;
       this.#wanted = this.#assignments.filter((a) => this.#needs(a));
       return this.#next();
     }
@@ -66,8 +63,8 @@ export class PolicyExchange implements Exchange {
     if (policy.body(assignment) === undefined) {
       try {
         policy.remember(assignment, parsePolicyBody(decodePolicyBody(reply.body)), knowledge, fleet.catalog);
-      } catch {
-        return FAILED;
+      } catch (err) {
+        return endStep(FAILED.done!, unusableReplyKind(err));
       }
     }
     return this.#next();

@@ -38,7 +38,8 @@ import {
 import { appliesTo } from './knowledge.ts';
 import type { MachineCache } from './shard-knowledge.ts';
 import { applyExtendedFragment, applyLocalizedFragment, urlsByDigest } from './update-metadata.ts';
-import { parseOrEnd, unusableReply } from './wsus-outcome.ts';
+import { endedBy, parseOrEnd, unusableReply } from './wsus-outcome.ts';
+import type { ErrorKind } from '../../metrics/schema.ts';
 import { SYSTEM_SPEC, WSUS_PROTOCOL_VERSION, wsusAction } from './wsus-requests.ts';
 
 /** Safety stop for a server that keeps offering updates (W-PAGE); real catalogs need a handful of pages. */
@@ -75,6 +76,8 @@ export class ScanExchange implements Exchange {
   #auth: { plugInId: string; cookieData: string } | undefined;
   /** GetCookie succeeded in this exchange. */
   #gotCookie = false;
+  /** The error kind of the 200 reply being read when it could not be used. */
+  #unusable: ErrorKind | undefined;
 
   constructor(ctx: AdapterContext, client: number, action: ScanAction) {
     this.#ctx = ctx;
@@ -108,8 +111,20 @@ export class ScanExchange implements Exchange {
   reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
     const op = action.operation.slice('wsus.'.length) as WsusOperation;
     const text = replyText(reply);
+    this.#unusable = undefined;
     const ended = reply.status === 200 ? this.#read(op, text) : unusableReply(op, reply.status, text);
-    return ended ? { done: this.#withCookie(ended) } : this.#next(now);
+    if (!ended) return this.#next(now);
+    const unusable = reply.status === 200 ? this.#unusable : undefined;
+    return unusable === undefined
+      ? { done: this.#withCookie(ended) }
+      : { done: this.#withCookie(ended), unusable };
+  }
+
+  /** parseOrEnd, remembering the error kind of a reply that could not be used. */
+  #parse<O extends WsusOperation>(op: O, text: string): ReturnType<typeof parseOrEnd<O>> {
+    const r = parseOrEnd(op, text);
+    if (!r.ok) this.#unusable = r.unusable;
+    return r;
   }
 
   /** A fault after this scan's GetCookie tells the fleet the new cookie's expiry (it may keep it). */
@@ -130,7 +145,7 @@ export class ScanExchange implements Exchange {
     const { knowledge, cookies } = this.#ctx;
     switch (op) {
       case 'GetConfig': {
-        const r = parseOrEnd('GetConfig', text);
+        const r = this.#parse('GetConfig', text);
         if (!r.ok) return r.result;
         knowledge.lastChange = r.value.lastChange;
         const max = Number(r.value.properties.MaxExtendedUpdatesPerRequest);
@@ -140,27 +155,27 @@ export class ScanExchange implements Exchange {
         return undefined;
       }
       case 'GetAuthorizationCookie': {
-        const r = parseOrEnd('GetAuthorizationCookie', text);
+        const r = this.#parse('GetAuthorizationCookie', text);
         if (!r.ok) return r.result;
         this.#auth = { plugInId: r.value.plugInId, cookieData: r.value.cookieData };
         return undefined;
       }
       case 'GetCookie': {
-        const r = parseOrEnd('GetCookie', text);
+        const r = this.#parse('GetCookie', text);
         if (!r.ok) return r.result;
         cookies.set(this.#slot, r.value);
         this.#gotCookie = true;
         return undefined;
       }
       case 'GetFileLocations': {
-        const r = parseOrEnd('GetFileLocations', text);
+        const r = this.#parse('GetFileLocations', text);
         if (!r.ok) return r.result;
         cookies.set(this.#slot, r.value.newCookie);
         return undefined;
       }
       case 'RegisterComputer':
       case 'RefreshCache': {
-        const r = parseOrEnd(op, text);
+        const r = this.#parse(op, text);
         return r.ok ? undefined : r.result;
       }
       case 'SyncUpdates':
@@ -168,7 +183,7 @@ export class ScanExchange implements Exchange {
       case 'GetExtendedUpdateInfo':
         return this.#readExtended(text);
       case 'ReportEventBatch': {
-        const r = parseOrEnd('ReportEventBatch', text);
+        const r = this.#parse('ReportEventBatch', text);
         if (!r.ok) return r.result;
         this.#phase = 'done';
         return this.#succeeded();
@@ -182,8 +197,10 @@ export class ScanExchange implements Exchange {
     try {
       return scanSyncUpdatesSummary(text);
     } catch {
-      const r = parseOrEnd('SyncUpdates', text);
-      return r.ok ? { kind: 'scan-result', outcome: 'failed', failure: 'protocol' } : r.result;
+      const r = this.#parse('SyncUpdates', text);
+      if (!r.ok) return r.result;
+      this.#unusable = 'protocol';
+      return { kind: 'scan-result', outcome: 'failed', failure: 'protocol' };
     }
   }
 
@@ -192,7 +209,8 @@ export class ScanExchange implements Exchange {
     if ('kind' in summary) return summary;
     this.#ctx.cookies.set(this.#slot, summary.newCookie);
     this.#ctx.stats.scanPages++;
-    this.#learnUnknown(summary.newIds, text);
+    const unreadable = this.#learnUnknown(summary.newIds, text);
+    if (unreadable) return unreadable;
     let newRevisions = 0;
     for (const id of summary.newIds) {
       if (this.#learned.has(id) || this.#inBaseCache(id)) {
@@ -212,17 +230,29 @@ export class ScanExchange implements Exchange {
     const summary = this.#summary(text);
     if ('kind' in summary) return summary;
     this.#ctx.cookies.set(this.#slot, summary.newCookie);
-    this.#learnUnknown(summary.newIds, text);
+    const unreadable = this.#learnUnknown(summary.newIds, text);
+    if (unreadable) return unreadable;
     for (const id of summary.newIds) if (!this.#learned.has(id)) this.#take(id, false);
     this.#phase = this.#applicable.length > 0 ? 'extended' : 'report';
     return undefined;
   }
 
-  /** Parses the reply in full when it names revisions the shard has never seen (once per shard). */
-  #learnUnknown(ids: readonly number[], text: string): void {
+  /**
+   * Parses the reply in full when it names revisions the shard has never seen (once per shard); returns
+   * the scan's end when the full parse refuses what the quick summary read.
+   */
+  #learnUnknown(ids: readonly number[], text: string): ScanResult | undefined {
     const { knowledge, stats } = this.#ctx;
-    if (ids.every((id) => knowledge.globalOfRevision(id) !== undefined)) return;
-    for (const info of parseWsusResponse('SyncUpdates', text).newUpdates) {
+    if (ids.every((id) => knowledge.globalOfRevision(id) !== undefined)) return undefined;
+    let newUpdates: ReturnType<typeof parseWsusResponse<'SyncUpdates'>>['newUpdates'];
+    try {
+      newUpdates = parseWsusResponse('SyncUpdates', text).newUpdates;
+    } catch (err) {
+      const r = endedBy(err);
+      this.#unusable = r.unusable;
+      return r.result;
+    }
+    for (const info of newUpdates) {
       if (knowledge.globalOfRevision(info.id) === undefined) {
         knowledge.learn(info);
         stats.revisionsLearned++;
@@ -263,7 +293,7 @@ export class ScanExchange implements Exchange {
     const batch = this.#applicable.slice(this.#extendedAt, this.#extendedAt + max);
     this.#extendedAt += batch.length;
     if (batch.some((g) => !knowledge.extendedRead.has(g))) {
-      const r = parseOrEnd('GetExtendedUpdateInfo', text);
+      const r = this.#parse('GetExtendedUpdateInfo', text);
       if (!r.ok) return r.result;
       const urls = urlsByDigest(r.value.fileLocations);
       for (const u of r.value.updates) {
