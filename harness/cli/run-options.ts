@@ -5,10 +5,12 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
+import type { HttpLimits } from '../driver/http-limits.ts';
 import { OutputError } from '../metrics/outputs/output.ts';
 import { type OutputSpec, parseOutFlags } from '../metrics/outputs/outputs.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 import type { RunPlan } from '../run/plan.ts';
+import { HttpLimitOptionError, parseHttpLimitFlags } from '../run/http-limit-options.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
 import { OptionError } from './serve-options.ts';
 
@@ -37,6 +39,9 @@ export interface RunFlags {
   out?: string[];
   outDir?: string;
   grafanaUrl?: string;
+  requestTimeout?: string;
+  maxReplySize?: string;
+  maxBuffered?: string;
   threshold?: string[];
 }
 
@@ -57,6 +62,8 @@ export interface CheckedRunFlags {
   grafanaUrl?: string;
   /** Said before the run (e.g. a deprecated form of an option). */
   notices: string[];
+  /** Request deadline and reply memory limits (defaults: driver/http-limits.ts). */
+  limits: HttpLimits;
   thresholds: Thresholds;
 }
 
@@ -104,6 +111,7 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     outDir: flags.outDir ?? join('reports', timestampFolder(now)),
     outputs: [],
     notices: [],
+    limits: {},
     thresholds: {},
   };
   if (flags.profile !== undefined && flags.profile.trim() === '') {
@@ -248,6 +256,15 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     }
   }
   if (flags.grafanaUrl !== undefined) checked.grafanaUrl = httpUrl('--grafana-url', flags.grafanaUrl);
+  try {
+    checked.limits = parseHttpLimitFlags(flags);
+  } catch (err) {
+    if (err instanceof HttpLimitOptionError) {
+      const m = /^(\S+) ("(?:[^"\\]|\\.)*"): (.*)$/.exec(err.message);
+      if (m) throw new OptionError(m[1]!, JSON.parse(m[2]!) as string, m[3]!);
+    }
+    throw err;
+  }
   for (const t of flags.threshold ?? []) {
     try {
       checked.thresholds = applyThresholdFlag(checked.thresholds, t);
@@ -293,6 +310,7 @@ export function planRun(profile: Profile, flags: CheckedRunFlags): RunPlan {
     tls: flags.tls,
     outDir: flags.outDir,
     outputs: [...profileOutputs(profile), ...flags.outputs],
+    limits: flags.limits,
     ...(flags.grafanaUrl ? { grafanaUrl: flags.grafanaUrl } : {}),
     thresholds: {
       ...thresholdsOfProfile(profile.thresholds),

@@ -102,7 +102,11 @@ export function defaultWorkers(plan: RunPlan): number {
 /** What the workers' transports and shard runners get from the plan: TLS trust and the send limits. */
 export function sendOptions(plan: RunPlan): Pick<RunOptions, 'transport' | 'maxInFlight'> {
   return {
-    transport: { ...plan.tls, ...(plan.connections !== undefined ? { connections: plan.connections } : {}) },
+    transport: {
+      ...plan.tls,
+      ...plan.limits,
+      ...(plan.connections !== undefined ? { connections: plan.connections } : {}),
+    },
     ...(plan.maxInFlight !== undefined ? { maxInFlight: plan.maxInFlight } : {}),
   };
 }
@@ -251,6 +255,7 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
         siteCode: targets.siteCode,
         builds,
         tls: plan.tls,
+        limits: plan.limits,
       });
     } catch (err) {
       // A Ctrl-C also stops the discovery child (same process group): that is an interruption.

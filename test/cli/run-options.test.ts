@@ -56,6 +56,9 @@ describe('patchstorm run options', () => {
     [{ out: ['json='] }, '--out', 'needs a value'],
     [{ out: ['old-dir'], outDir: 'new-dir' }, '--out', 'use --out-dir alone'],
     [{ grafanaUrl: 'grafana:3000' }, '--grafana-url', 'http://'],
+    [{ requestTimeout: 'soon' }, '--request-timeout', 'expected'],
+    [{ maxReplySize: '12 parsecs' }, '--max-reply-size', 'expected'],
+    [{ maxBuffered: '1' }, '--max-buffered', 'expected'],
     [{ threshold: ['p99:wsus.SyncUpdates<1s'] }, '--threshold', 'p95:'],
     [{ threshold: ['errorRate<2'] }, '--threshold', 'fraction'],
   ])('refuses %j naming the option, the value and what is valid', (flags, option, expected) => {
@@ -74,6 +77,15 @@ describe('patchstorm run options', () => {
     expect(legacy.outDir).toBe('reports/old');
     expect(legacy.outputs).toEqual([]);
     expect(legacy.notices[0]).toContain('deprecated, use --out-dir reports/old');
+  });
+
+  it('takes the request deadline and reply memory limits into the plan', () => {
+    const c = checkRunFlags({ requestTimeout: '45s', maxReplySize: '8MiB', maxBuffered: '128MiB' });
+    expect(c.limits).toEqual({
+      timeoutMs: 45_000,
+      maxBodyBytes: 8 * 1024 * 1024,
+      maxBufferedBytes: 128 * 1024 * 1024,
+    });
   });
 
   it('takes an external target with its SUPs in order', () => {
