@@ -14,6 +14,8 @@ import { formatJunitReport } from '../../conformance/report/junit.ts';
 import { formatResultLine, formatSummary } from '../../conformance/report/text.ts';
 import { runConformance } from '../../conformance/suite.ts';
 import { type ConformanceTarget, isEmptyTarget, OptionError, parseTarget } from '../../conformance/target.ts';
+import { observerTokenProblem } from '../../protocol/observer.ts';
+import { observerTokenSetting } from './observer-token.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -26,6 +28,7 @@ export interface ConformanceCliOptions {
   supHttps?: string;
   dp?: string;
   observer?: string;
+  observerToken?: string;
   ca?: string;
   only?: string[];
   junit?: string;
@@ -53,6 +56,10 @@ export function conformanceCommand(): Command {
     .option('--sup-https <url>', 'SUP web services over HTTPS, e.g. https://sup.contoso.com:8531')
     .option('--dp <url>', 'distribution point origin, e.g. http://dp.contoso.com')
     .option('--observer <url>', 'observer API of a patchstorm reference site (a real site has none)')
+    .option(
+      '--observer-token <token>',
+      'bearer token of an observer started with one (default: $PATCHSTORM_OBSERVER_TOKEN)',
+    )
     .option('--ca <file>', 'PEM CA that the HTTPS certificates must chain to')
     .option('--only <id...>', 'run only these checks (see --list)')
     .option('--junit <file>', 'write a JUnit XML report')
@@ -81,7 +88,12 @@ interface ValidatedOptions {
 }
 
 function validate(opts: ConformanceCliOptions): ValidatedOptions {
-  const target = parseTarget(opts);
+  const token = observerTokenSetting(opts.observerToken);
+  const tokenProblem = token === undefined ? undefined : observerTokenProblem(token.token);
+  if (token !== undefined && tokenProblem !== undefined) {
+    throw new OptionError(token.source, '<hidden>', tokenProblem);
+  }
+  const target = parseTarget({ ...opts, observerToken: token?.token });
   const checks = selectChecks(opts.only);
   const seconds = Number(opts.checkTimeout ?? '60');
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {

@@ -26,6 +26,10 @@ export function serveCommand(): Command {
       .option('--mp-http-port <n>', 'MP and DP HTTP port (stands in for 80)', '8080')
       .option('--mp-https-port <n>', 'MP and DP HTTPS port (stands in for 443)', '8443')
       .option('--observer-port <n>', 'observer JSON API port (loopback only)', '8090')
+      .option(
+        '--observer-token <token>',
+        'every observer request then needs "Authorization: Bearer <token>" (default: $PATCHSTORM_OBSERVER_TOKEN)',
+      )
       .option('--speed <x>', 'site seconds per wall second (e.g. 60: an hour a minute)')
       .option('--manual-clock', 'site time moves only through POST /api/clock/advance')
       .option('--seed <s>', 'catalog seed')
@@ -82,8 +86,9 @@ export function serveCommand(): Command {
 /** Starts the site, prints where it is, waits for a signal, stops. Returns the exit code. */
 export async function runServe(flags: ServeFlags): Promise<number> {
   let site: RunningSite;
+  let options: ReturnType<typeof parseServeFlags>;
   try {
-    const options = parseServeFlags(flags);
+    options = parseServeFlags(flags);
     // Loaded only once the options are good, so a typo is reported without loading the whole site.
     const { startSite } = await import('../../site/server.ts');
     site = await startSite(options);
@@ -95,7 +100,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
     return EXIT_ABORTED;
   }
-  for (const line of describeSite(site)) console.log(line);
+  for (const line of describeSite(site, { observerToken: options.observerToken !== undefined })) {
+    console.log(line);
+  }
 
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', resolve);
@@ -116,9 +123,12 @@ export async function runServe(flags: ServeFlags): Promise<number> {
 }
 
 /** One "label  value" line each, so scripts (and tests) can pick the URLs out. */
-export function describeSite(site: RunningSite): string[] {
+export function describeSite(site: RunningSite, access: { observerToken?: boolean } = {}): string[] {
   const { model } = site;
   const pad = (label: string): string => label.padEnd(10);
+  const auth = access.observerToken
+    ? [`${pad('observer-auth')} bearer token (requests need "Authorization: Bearer <token>")`]
+    : [];
   return [
     `patchstorm reference site ${model.config.siteCode} (${model.config.hostName})`,
     `${pad('sup-http')} ${site.urls.supHttp}`,
@@ -127,6 +137,7 @@ export function describeSite(site: RunningSite): string[] {
     `${pad('mp-https')} ${site.urls.mpHttps}`,
     `${pad('dp')} ${site.urls.dp}/SMS_DP_SMSPKG$/`,
     `${pad('observer')} ${site.urls.observer}/api/stats`,
+    ...auth,
     `${pad('ca-file')} ${site.caFile}`,
     `${pad('catalog')} version ${model.catalog.version}, ${model.catalog.updates.length} revisions`,
     `${pad('clock')} ${model.clock.mode}${model.clock.mode === 'real' ? ` x${model.clock.speed}` : ''}`,
