@@ -4,8 +4,7 @@
 // Exit codes: 0 every check that ran passed (skips allowed), 1 at least one check failed,
 // 2 invalid options (nothing was run), 3 the run itself could not happen (embedded site did not start,
 // a report file could not be written).
-import { accessSync, constants, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { startEmbeddedSite } from '../../conformance/embedded-site.ts';
 import { ALL_CHECKS, selectChecks } from '../../conformance/registry.ts';
@@ -108,13 +107,29 @@ function validate(opts: ConformanceCliOptions): ValidatedOptions {
     ['--json', opts.json],
   ] as const) {
     if (file === undefined) continue;
-    try {
-      accessSync(dirname(resolve(file)), constants.W_OK);
-    } catch {
-      throw new OptionError(option, file, 'expected a file path in an existing, writable directory');
-    }
+    const problem = unwritableFile(file);
+    if (problem !== undefined) throw new OptionError(option, file, problem);
   }
   return { target, checks, checkTimeoutMs: seconds * 1000, junit: opts.junit, json: opts.json };
+}
+
+/**
+ * Why a report cannot be written to `file`, found before any check runs: the file is opened for
+ * appending (so an existing report is not truncated yet) and a file that was not there is removed again.
+ * Opening, rather than asking access(), also holds for root, for whom access() says yes to everything.
+ */
+function unwritableFile(file: string): string | undefined {
+  const existed = existsSync(file);
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unwritable';
+    return code === 'EISDIR'
+      ? 'expected a file path, not a folder'
+      : `expected a file path in an existing, writable folder (${code})`;
+  }
+  if (!existed) rmSync(file, { force: true });
+  return undefined;
 }
 
 /** The whole command minus process handling; returns the exit code (tests call this directly). */

@@ -1,13 +1,14 @@
 // `patchstorm run` options: every flag is checked before anything starts (no site process, no worker),
 // each error naming the flag, the value and what would be valid. The profile itself is resolved by the
 // command (it may import a .ts file); `planRun` then merges profile and flags into a RunPlan.
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 import type { RunPlan } from '../run/plan.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
+import { checkPemOption } from './pem-option.ts';
 import { OptionError } from './serve-options.ts';
 
 export { OptionError };
@@ -71,15 +72,6 @@ function httpUrl(option: string, value: string): string {
   }
   // Origins only matter to the clients (paths are the protocol's); drop a trailing slash.
   return value.replace(/\/+$/, '');
-}
-
-function readableFile(option: string, file: string): void {
-  try {
-    accessSync(file, constants.R_OK);
-    if (!statSync(file).isFile()) throw new Error('not a file');
-  } catch {
-    throw new OptionError(option, file, 'expected a readable file');
-  }
 }
 
 /** A folder name like 2026-05-12T09-30-00 (sortable, no characters shells or Windows dislike). */
@@ -200,7 +192,7 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     );
   }
   if (flags.ca !== undefined) {
-    readableFile('--ca', flags.ca);
+    checkPemOption('--ca', flags.ca, 'certificate');
     checked.tls = { caFile: flags.ca };
   }
   if (flags.insecure) checked.tls = { insecure: true };

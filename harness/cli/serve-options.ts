@@ -8,6 +8,7 @@ import type { StartSiteOptions } from '../../site/options.ts';
 import { InvalidInputError } from '../../site/validation.ts';
 import { VIOLATION_NAMES } from '../../site/violations.ts';
 import { observerTokenSetting } from './observer-token.ts';
+import { checkPemOption } from './pem-option.ts';
 
 export class OptionError extends Error {
   override readonly name = 'OptionError';
@@ -236,7 +237,8 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
     );
   }
   if (given.length === 3) {
-    for (const [option, file] of tlsGiven) readableFile(option, file!);
+    for (const [option, file] of tlsGiven)
+      checkPemOption(option, file!, option === '--key' ? 'private key' : 'certificate');
     if (flags.certDir !== undefined) {
       throw new OptionError(
         '--cert-dir',

@@ -35,7 +35,9 @@ function send(
         res.on('data', (d: string) => {
           text += d;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) }),
+        );
       },
     );
     req.on('error', reject);
@@ -91,7 +93,9 @@ describe('observer guard, no token', () => {
       '{"hours": 24}',
     );
     expect(plain.status).toBe(415);
-    expect(plain.json.error).toMatch(/POST needs "Content-Type: application\/json" \(got "text\/plain;charset=UTF-8"\)/);
+    expect(plain.json.error).toMatch(
+      /POST needs "Content-Type: application\/json" \(got "text\/plain;charset=UTF-8"\)/,
+    );
     const form = await send(
       base,
       'PUT',
