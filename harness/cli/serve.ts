@@ -85,41 +85,65 @@ export function serveCommand(): Command {
 
 /** Starts the site, prints where it is, waits for a signal, stops. Returns the exit code. */
 export async function runServe(flags: ServeFlags): Promise<number> {
-  let site: RunningSite;
-  let options: ReturnType<typeof parseServeFlags>;
+  // Listening for the stop signals from the very start: a SIGTERM sent as soon as the banner is read (or
+  // during start-up) used to arrive before the handlers existed and killed the process unstopped.
+  const stop = stopRequested();
   try {
-    options = parseServeFlags(flags);
-    // Loaded only once the options are good, so a typo is reported without loading the whole site.
-    const { startSite } = await import('../../site/server.ts');
-    site = await startSite(options);
-  } catch (err) {
-    if (err instanceof OptionError || err instanceof InvalidInputError) {
-      console.error(`patchstorm serve: ${err.message}`);
-      return EXIT_INVALID_INPUT;
+    let site: RunningSite;
+    let options: ReturnType<typeof parseServeFlags>;
+    try {
+      options = parseServeFlags(flags);
+      // Loaded only once the options are good, so a typo is reported without loading the whole site.
+      const { startSite } = await import('../../site/server.ts');
+      site = await startSite(options);
+    } catch (err) {
+      if (err instanceof OptionError || err instanceof InvalidInputError) {
+        console.error(`patchstorm serve: ${err.message}`);
+        return EXIT_INVALID_INPUT;
+      }
+      console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
+      return EXIT_ABORTED;
     }
-    console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
-    return EXIT_ABORTED;
+    for (const line of describeSite(site, { observerToken: options.observerToken !== undefined })) {
+      console.log(line);
+    }
+    // A parent (`patchstorm run`) holds our stdin open; if it dies without stopping us, we stop.
+    if (flags.stopOnStdinEnd) stop.onStdinEnd();
+    const signal = await stop.reason;
+    console.log(`${signal}: stopping`);
+    await site.stop();
+    console.log('stopped');
+    return EXIT_OK;
+  } finally {
+    stop.dispose();
   }
-  for (const line of describeSite(site, { observerToken: options.observerToken !== undefined })) {
-    console.log(line);
-  }
+}
 
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    if (flags.stopOnStdinEnd) {
-      // A parent (`patchstorm run`) holds our stdin open; if it dies without stopping us, we stop.
-      process.stdin.once('end', () => resolve('stdin closed'));
-      process.stdin.once('error', () => resolve('stdin closed'));
-      process.stdin.resume();
-    }
+/** SIGINT, SIGTERM or (once asked) the end of stdin, whichever comes first; dispose() lets go of all. */
+function stopRequested(): { reason: Promise<string>; onStdinEnd(): void; dispose(): void } {
+  let resolve!: (reason: string) => void;
+  const reason = new Promise<string>((r) => {
+    resolve = r;
   });
-  // A stdin still being read would keep the process alive after the stop.
-  if (flags.stopOnStdinEnd) process.stdin.destroy();
-  console.log(`${signal}: stopping`);
-  await site.stop();
-  console.log('stopped');
-  return EXIT_OK;
+  const stdinClosed = (): void => resolve('stdin closed');
+  let readingStdin = false;
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+  return {
+    reason,
+    onStdinEnd: () => {
+      readingStdin = true;
+      process.stdin.once('end', stdinClosed);
+      process.stdin.once('error', stdinClosed);
+      process.stdin.resume();
+    },
+    dispose: () => {
+      process.off('SIGINT', resolve);
+      process.off('SIGTERM', resolve);
+      // A stdin still being read would keep the process alive after the stop.
+      if (readingStdin) process.stdin.destroy();
+    },
+  };
 }
 
 /** One "label  value" line each, so scripts (and tests) can pick the URLs out. */
