@@ -1,15 +1,18 @@
 // JSON access to the reference site's observer API (docs/contracts.md, "Observer API"). Only the
 // reference site has one; a real staging site does not, and checks that need it are skipped.
 import type { HttpClient } from '../harness/driver/http.ts';
+import { observerHeaders } from '../protocol/observer.ts';
 
 export class ObserverError extends Error {
   override readonly name = 'ObserverError';
 }
 
 export class ObserverClient {
+  /** `token`: the observer's --observer-token, when it was started with one. */
   constructor(
     readonly base: URL,
     readonly http: HttpClient,
+    readonly token?: string,
   ) {}
 
   async get<T = unknown>(path: string): Promise<T> {
@@ -26,8 +29,7 @@ export class ObserverClient {
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.base).toString();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers = observerHeaders(method, this.token);
     const res = await this.http.send(
       method,
       url,

@@ -19,7 +19,9 @@ export async function runConformance(options: SuiteOptions): Promise<Conformance
   // A handful of connections: checks are sequential, but a scan pipelines several origins.
   const http = new HttpClient({ ca: target.ca, connections: 8, timeoutMs: 15_000 });
   try {
-    const observer = target.observer ? new ObserverClient(target.observer, http) : undefined;
+    const observer = target.observer
+      ? new ObserverClient(target.observer, http, target.observerToken)
+      : undefined;
     const capabilities = await detectCapabilities(target, observer);
     const ctx = {
       target,

@@ -1,7 +1,8 @@
 // What the conformance suite runs against, and the validation of the options that describe it.
 // Everything is checked before any check runs: a bad URL, an unreadable CA or an unknown check id stops
 // the run with a message naming the option, the value and what would be valid (exit code 2).
-import { readFileSync } from 'node:fs';
+import { observerTokenProblem } from '../protocol/observer.ts';
+import { readPemFile } from '../site/pem-file.ts';
 
 export interface ConformanceTarget {
   /** SUP web-service origin over HTTP, e.g. http://sup.contoso.com:8530 */
@@ -14,6 +15,8 @@ export interface ConformanceTarget {
   dp?: URL;
   /** The reference site's observer API origin (absent on a real staging site). */
   observer?: URL;
+  /** Bearer token of an observer started with --observer-token. */
+  observerToken?: string;
   /** PEM CA bundle trusted for HTTPS targets (the SUP's 8531 certificate must chain to it). */
   caFile?: string;
   ca?: Buffer;
@@ -38,6 +41,7 @@ export interface RawTargetOptions {
   mp?: string;
   dp?: string;
   observer?: string;
+  observerToken?: string;
   ca?: string;
   expectStandardPorts?: boolean;
 }
@@ -67,24 +71,9 @@ export function parseOriginOption(option: string, value: string, scheme?: 'http:
 }
 
 function readCa(value: string): Buffer {
-  let pem: Buffer;
-  try {
-    pem = readFileSync(value);
-  } catch (err) {
-    throw new OptionError(
-      '--ca',
-      value,
-      `expected a readable PEM file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-    );
-  }
-  if (!pem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
-    throw new OptionError(
-      '--ca',
-      value,
-      'expected a PEM file containing at least one "BEGIN CERTIFICATE" block',
-    );
-  }
-  return pem;
+  const read = readPemFile(value, 'certificate');
+  if (!read.ok) throw new OptionError('--ca', value, read.problem);
+  return Buffer.from(read.pem, 'latin1');
 }
 
 /** Turns raw CLI strings into a target, or throws OptionError. No target at all means "the embedded site". */
@@ -95,6 +84,12 @@ export function parseTarget(raw: RawTargetOptions): ConformanceTarget {
   if (raw.mp !== undefined) target.mp = parseOriginOption('--mp', raw.mp);
   if (raw.dp !== undefined) target.dp = parseOriginOption('--dp', raw.dp);
   if (raw.observer !== undefined) target.observer = parseOriginOption('--observer', raw.observer);
+  if (raw.observerToken !== undefined) {
+    const problem = observerTokenProblem(raw.observerToken);
+    // The value is a secret: the message never repeats it.
+    if (problem !== undefined) throw new OptionError('--observer-token', '<hidden>', problem);
+    target.observerToken = raw.observerToken;
+  }
   if (raw.ca !== undefined) {
     target.caFile = raw.ca;
     target.ca = readCa(raw.ca);

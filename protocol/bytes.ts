@@ -65,6 +65,19 @@ export function utf16leDecode(bytes: Uint8Array): string {
   return parts.join('');
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Index of the first lone surrogate in decoded UTF-16 text (a high one without its low half, or a low
+ * one alone), or -1 when the text is well-formed. utf16leDecode takes any code units; callers that must
+ * refuse text no UTF-16 writer produces ask here.
+ */
+export function loneSurrogateAt(text: string): number {
+  if (!SURROGATE.test(text)) return -1;
+  return LONE_SURROGATE.exec(text)?.index ?? -1;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 

@@ -49,6 +49,9 @@ const TOO_LARGE: SiteReply = {
   body: 'Request Entity Too Large',
   close: true,
 };
+/** How long the connection of a refused (413) body keeps reading what the client still sends before it
+ *  closes (answerThenDrain): long enough for a client on a fast link to finish, short enough to free it. */
+const LINGER_MS = 5_000;
 const INTERNAL_ERROR: SiteReply = {
   status: 500,
   headers: { 'content-type': TEXT },
@@ -174,7 +177,7 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     const c = stats.counters(frontEnd, operation);
     c.requests++;
     c.tooLarge++;
-    writeReply(res, TOO_LARGE, c, false);
+    answerThenDrain(req, res, TOO_LARGE, c);
   }
 
   function dispatch(
@@ -306,6 +309,43 @@ function frontEndFault(make: () => SiteReply, c: OperationCounters): SiteReply {
     c.errors++;
     return INTERNAL_ERROR;
   }
+}
+
+/**
+ * Sends `reply` (and closes) at once, but ends the response, which closes the connection, only once the
+ * client has sent the rest of its body or LINGER_MS have passed. A socket closed with unread bytes sends
+ * a TCP RST, and a client still writing a large body then loses the answer (EPIPE/ECONNRESET instead of
+ * the 413). The rest of the body is read and dropped, never buffered.
+ */
+function answerThenDrain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: SiteReply,
+  c: OperationCounters,
+): void {
+  if (res.destroyed || res.writableEnded) {
+    c.aborted++;
+    return;
+  }
+  const body = String(reply.body ?? '');
+  const length = Buffer.byteLength(body);
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': length, connection: 'close' });
+  res.write(body);
+  c.status[statusClassOf(reply.status)]++;
+  c.bytesOut += length;
+  const finish = (): void => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  if (req.complete) {
+    finish();
+    return;
+  }
+  req.once('end', finish);
+  req.resume();
 }
 
 function writeReply(res: ServerResponse, reply: SiteReply, c: OperationCounters, isHead: boolean): void {

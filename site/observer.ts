@@ -1,8 +1,10 @@
 // The observer: a small JSON HTTP server on loopback only (it can change the clock, faults and
-// deployments, so it is never exposed on the site's bind address).
+// deployments, so it is never exposed on the site's bind address). Every request passes the guard of
+// observer-guard.ts (own Host, no foreign Origin, the token when set, JSON for changes) before routing.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_ROUTES, type ApiAnswer, type ObserverSources } from './observer-api.ts';
+import { type ObserverAccess, type ObserverRefusal, refuseObserverRequest } from './observer-guard.ts';
 import { InvalidInputError } from './validation.ts';
 
 export interface RunningObserver {
@@ -15,8 +17,20 @@ const OBSERVER_HOST = '127.0.0.1';
 // POST /api/registrations takes up to 10,000 computers (~150 bytes each with the SMS id) per call.
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export async function startObserver(port: number, sources: ObserverSources): Promise<RunningObserver> {
+/** `listen`: the port (0 = any free one), or the port and the token every request must carry. */
+export async function startObserver(
+  listen: number | ObserverAccess,
+  sources: ObserverSources,
+): Promise<RunningObserver> {
+  const { port, token } = typeof listen === 'number' ? { port: listen, token: undefined } : listen;
+  // The guard's port is the actual one once listening; no request can arrive before.
+  const access: ObserverAccess = { port, ...(token === undefined ? {} : { token }) };
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+    const refusal = refuseObserverRequest(req.method ?? 'GET', req.headers, access);
+    if (refusal !== undefined) {
+      respond(res, refusal, true);
+      return;
+    }
     readBody(req)
       .then((raw) => respond(res, route(req, raw, sources)))
       .catch((err: unknown) => respond(res, { status: 413, body: { error: (err as Error).message } }));
@@ -30,6 +44,7 @@ export async function startObserver(port: number, sources: ObserverSources): Pro
     server.listen(port, OBSERVER_HOST, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
+  access.port = actual;
   return {
     url: `http://${OBSERVER_HOST}:${actual}`,
     port: actual,
@@ -97,13 +112,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function respond(res: ServerResponse, answer: ApiAnswer): void {
+/** `close`: a refused request's body is never read, so its connection is not reused. */
+function respond(res: ServerResponse, answer: ObserverRefusal, close = false): void {
   if (res.destroyed) return;
   const text = `${JSON.stringify(answer.body, null, 2)}\n`;
   res.writeHead(answer.status, {
+    ...answer.headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...(close ? { connection: 'close' } : {}),
   });
   res.end(text);
 }

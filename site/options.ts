@@ -1,6 +1,7 @@
 // What `startSite` accepts, its defaults, and the validation that runs before anything listens: a bad
 // value stops the start with a message naming the field, the value and what would be valid.
 import { z } from 'zod';
+import { observerTokenProblem } from '../protocol/observer.ts';
 import type { ClockOptions } from './clock.ts';
 import type { FaultConfigInput } from './faults.ts';
 import { DEFAULT_AUTH_SERVICE_URL, type SiteConfig, type ViolationName } from './model.ts';
@@ -26,6 +27,8 @@ export interface StartSiteOptions extends Partial<SiteConfig> {
   tlsFiles?: TlsFiles;
   /** Where generated PEM files go (default: a temp dir removed at stop). */
   certDir?: string;
+  /** Every observer request then needs `Authorization: Bearer <token>` (protocol/observer.ts). */
+  observerToken?: string;
 }
 
 /** The real products' ports are 8530/8531 (WSUS custom site) and 80/443 (MP, DP); the MP defaults are
@@ -143,10 +146,12 @@ export interface ResolvedSiteOptions {
   faults?: FaultConfigInput;
   tlsFiles?: TlsFiles;
   certDir?: string;
+  observerToken?: string;
 }
 
 export function resolveSiteOptions(options: StartSiteOptions = {}): ResolvedSiteOptions {
-  const { clock, catalog, processor, violations, faults, tlsFiles, certDir, ...configPart } = options;
+  const { clock, catalog, processor, violations, faults, tlsFiles, certDir, observerToken, ...configPart } =
+    options;
   const given = parseOrThrow(configSchema, configPart);
   const config: SiteConfig = { ...SITE_DEFAULTS };
   for (const [key, value] of Object.entries(given)) {
@@ -160,6 +165,8 @@ export function resolveSiteOptions(options: StartSiteOptions = {}): ResolvedSite
   }
   const clockOptions = parseOrThrow(clockSchema, clock, 'clock') ?? {};
   const catalogOptions = parseOrThrow(catalogSchema, catalog, 'catalog') ?? {};
+  const tokenProblem = observerToken === undefined ? undefined : observerTokenProblem(observerToken);
+  if (tokenProblem !== undefined) throw new InvalidInputError([`observerToken: ${tokenProblem}`]);
   return {
     config,
     clock: clockOptions,
@@ -169,6 +176,7 @@ export function resolveSiteOptions(options: StartSiteOptions = {}): ResolvedSite
     faults,
     tlsFiles,
     certDir,
+    ...(observerToken === undefined ? {} : { observerToken }),
   };
 }
 

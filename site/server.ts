@@ -108,7 +108,8 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
     config.mpHttpsPort = shell.ports.mpHttps;
     supUrls = { http: shell.urls.supHttp, https: shell.urls.supHttps };
 
-    const observer = await startObserver(config.observerPort, {
+    const observerAt = { port: config.observerPort, token: resolved.observerToken };
+    const observer = await startObserver(observerAt, {
       model,
       stats,
       faults,

@@ -1,11 +1,13 @@
 // TLS material for the site's HTTPS listeners (SUP 8531, MP 443 stand-in). Real sites use a PKI
 // certificate; the reference site makes its own small PKI at start: a CA and a server certificate signed
 // by it, so clients can verify the chain properly (trust the CA file) instead of turning verification off.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { type PemKind, readPemFile } from './pem-file.ts';
+import { InvalidInputError } from './validation.ts';
 
 export interface TlsFiles {
   certFile: string;
@@ -37,9 +39,9 @@ export async function prepareTls(options: TlsOptions = {}): Promise<TlsMaterial>
   if (options.files) {
     const { certFile, keyFile, caFile } = options.files;
     const [cert, key, ca] = await Promise.all([
-      readPem('cert', certFile),
-      readPem('key', keyFile),
-      readPem('ca', caFile),
+      readPem('certFile', certFile, 'certificate'),
+      readPem('keyFile', keyFile, 'private key'),
+      readPem('caFile', caFile, 'certificate'),
     ]);
     return { certFile, keyFile, caFile, cert, key, ca, dispose: async () => {} };
   }
@@ -67,16 +69,11 @@ export async function prepareTls(options: TlsOptions = {}): Promise<TlsMaterial>
   };
 }
 
-async function readPem(option: string, file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${option}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  if (!text.includes('-----BEGIN '))
-    throw new Error(`${option}: ${file} is not a PEM file (no -----BEGIN line)`);
-  return text;
+/** Given files are checked like every PEM option (pem-file.ts): a bad one is the caller's input. */
+async function readPem(field: string, file: string, kind: PemKind): Promise<string> {
+  const read = readPemFile(file, kind);
+  if (!read.ok) throw new InvalidInputError([`tlsFiles.${field}: ${JSON.stringify(file)}: ${read.problem}`]);
+  return read.pem;
 }
 
 /** A CA (EC P-256: generation takes milliseconds, not the seconds RSA keys would) and a server

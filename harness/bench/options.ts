@@ -2,7 +2,8 @@
 // value and what would be valid.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../profiles/index.ts';
-import { httpUrl, integer, OptionError, readableFile } from '../cli/run-options.ts';
+import { checkPemOption } from '../cli/pem-option.ts';
+import { httpUrl, integer, OptionError } from '../cli/run-options.ts';
 import { BENCH_OPERATIONS, type BenchOperation, NEEDS } from './operations.ts';
 import type { BenchTarget } from './requests.ts';
 
@@ -86,11 +87,8 @@ export function checkBenchFlags(flags: BenchFlags): BenchPlan {
   if (flags.ca !== undefined && flags.insecure)
     throw new OptionError('--ca', flags.ca, 'cannot be combined with --insecure (pick one)');
   if (flags.ca !== undefined) {
-    readableFile('--ca', flags.ca);
-    const pem = readFileSync(flags.ca);
-    if (!pem.toString('latin1').includes('-----BEGIN CERTIFICATE-----'))
-      throw new OptionError('--ca', flags.ca, 'expected a PEM certificate (-----BEGIN CERTIFICATE-----)');
-    plan.tls = { ca: pem, caFile: flags.ca };
+    checkPemOption('--ca', flags.ca, 'certificate');
+    plan.tls = { ca: readFileSync(flags.ca), caFile: flags.ca };
   }
   if (flags.insecure) plan.tls = { insecure: true };
   if (flags.json !== undefined) {

@@ -4,8 +4,7 @@
 // Exit codes: 0 every check that ran passed (skips allowed), 1 at least one check failed,
 // 2 invalid options (nothing was run), 3 the run itself could not happen (embedded site did not start,
 // a report file could not be written).
-import { accessSync, constants, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { startEmbeddedSite } from '../../conformance/embedded-site.ts';
 import { ALL_CHECKS, selectChecks } from '../../conformance/registry.ts';
@@ -14,6 +13,8 @@ import { formatJunitReport } from '../../conformance/report/junit.ts';
 import { formatResultLine, formatSummary } from '../../conformance/report/text.ts';
 import { runConformance } from '../../conformance/suite.ts';
 import { type ConformanceTarget, isEmptyTarget, OptionError, parseTarget } from '../../conformance/target.ts';
+import { observerTokenProblem } from '../../protocol/observer.ts';
+import { observerTokenSetting } from './observer-token.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -26,6 +27,7 @@ export interface ConformanceCliOptions {
   supHttps?: string;
   dp?: string;
   observer?: string;
+  observerToken?: string;
   ca?: string;
   only?: string[];
   junit?: string;
@@ -53,6 +55,10 @@ export function conformanceCommand(): Command {
     .option('--sup-https <url>', 'SUP web services over HTTPS, e.g. https://sup.contoso.com:8531')
     .option('--dp <url>', 'distribution point origin, e.g. http://dp.contoso.com')
     .option('--observer <url>', 'observer API of a patchstorm reference site (a real site has none)')
+    .option(
+      '--observer-token <token>',
+      'bearer token of an observer started with one (default: $PATCHSTORM_OBSERVER_TOKEN)',
+    )
     .option('--ca <file>', 'PEM CA that the HTTPS certificates must chain to')
     .option('--only <id...>', 'run only these checks (see --list)')
     .option('--junit <file>', 'write a JUnit XML report')
@@ -81,7 +87,12 @@ interface ValidatedOptions {
 }
 
 function validate(opts: ConformanceCliOptions): ValidatedOptions {
-  const target = parseTarget(opts);
+  const token = observerTokenSetting(opts.observerToken);
+  const tokenProblem = token === undefined ? undefined : observerTokenProblem(token.token);
+  if (token !== undefined && tokenProblem !== undefined) {
+    throw new OptionError(token.source, '<hidden>', tokenProblem);
+  }
+  const target = parseTarget({ ...opts, observerToken: token?.token });
   const checks = selectChecks(opts.only);
   const seconds = Number(opts.checkTimeout ?? '60');
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
@@ -96,13 +107,29 @@ function validate(opts: ConformanceCliOptions): ValidatedOptions {
     ['--json', opts.json],
   ] as const) {
     if (file === undefined) continue;
-    try {
-      accessSync(dirname(resolve(file)), constants.W_OK);
-    } catch {
-      throw new OptionError(option, file, 'expected a file path in an existing, writable directory');
-    }
+    const problem = unwritableFile(file);
+    if (problem !== undefined) throw new OptionError(option, file, problem);
   }
   return { target, checks, checkTimeoutMs: seconds * 1000, junit: opts.junit, json: opts.json };
+}
+
+/**
+ * Why a report cannot be written to `file`, found before any check runs: the file is opened for
+ * appending (so an existing report is not truncated yet) and a file that was not there is removed again.
+ * Opening, rather than asking access(), also holds for root, for whom access() says yes to everything.
+ */
+function unwritableFile(file: string): string | undefined {
+  const existed = existsSync(file);
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unwritable';
+    return code === 'EISDIR'
+      ? 'expected a file path, not a folder'
+      : `expected a file path in an existing, writable folder (${code})`;
+  }
+  if (!existed) rmSync(file, { force: true });
+  return undefined;
 }
 
 /** The whole command minus process handling; returns the exit code (tests call this directly). */

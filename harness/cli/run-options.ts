@@ -1,7 +1,7 @@
 // `patchstorm run` options: every flag is checked before anything starts (no site process, no worker),
 // each error naming the flag, the value and what would be valid. The profile itself is resolved by the
 // command (it may import a .ts file); `planRun` then merges profile and flags into a RunPlan.
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
@@ -12,6 +12,7 @@ import type { Thresholds } from '../metrics/thresholds.ts';
 import type { RunPlan } from '../run/plan.ts';
 import { HttpLimitOptionError, parseHttpLimitFlags } from '../run/http-limit-options.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
+import { checkPemOption } from './pem-option.ts';
 import { OptionError } from './serve-options.ts';
 
 export { OptionError };
@@ -87,15 +88,6 @@ export function httpUrl(option: string, value: string): string {
   }
   // Origins only matter to the clients (paths are the protocol's); drop a trailing slash.
   return value.replace(/\/+$/, '');
-}
-
-export function readableFile(option: string, file: string): void {
-  try {
-    accessSync(file, constants.R_OK);
-    if (!statSync(file).isFile()) throw new Error('not a file');
-  } catch {
-    throw new OptionError(option, file, 'expected a readable file');
-  }
 }
 
 /** A folder name like 2026-05-12T09-30-00 (sortable, no characters shells or Windows dislike). */
@@ -219,7 +211,7 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
     );
   }
   if (flags.ca !== undefined) {
-    readableFile('--ca', flags.ca);
+    checkPemOption('--ca', flags.ca, 'certificate');
     checked.tls = { caFile: flags.ca };
   }
   if (flags.insecure) checked.tls = { insecure: true };

@@ -2,10 +2,13 @@
 // cross-flag rules run before anything starts. Turns the flags into startSite options.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { observerTokenProblem } from '../../protocol/observer.ts';
 import { parseFaultConfig } from '../../site/faults.ts';
 import type { StartSiteOptions } from '../../site/options.ts';
 import { InvalidInputError } from '../../site/validation.ts';
 import { VIOLATION_NAMES } from '../../site/violations.ts';
+import { observerTokenSetting } from './observer-token.ts';
+import { checkPemOption } from './pem-option.ts';
 
 export class OptionError extends Error {
   override readonly name = 'OptionError';
@@ -27,6 +30,7 @@ export interface ServeFlags {
   mpHttpPort?: string;
   mpHttpsPort?: string;
   observerPort?: string;
+  observerToken?: string;
   speed?: string;
   manualClock?: boolean;
   seed?: string;
@@ -108,6 +112,13 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
   options.mpHttpPort = port('--mp-http-port', flags.mpHttpPort);
   options.mpHttpsPort = port('--mp-https-port', flags.mpHttpsPort);
   options.observerPort = port('--observer-port', flags.observerPort);
+  const token = observerTokenSetting(flags.observerToken);
+  if (token !== undefined) {
+    const problem = observerTokenProblem(token.token);
+    // A secret: the message names where it came from, never the value.
+    if (problem !== undefined) throw new OptionError(token.source, '<hidden>', problem);
+    options.observerToken = token.token;
+  }
 
   if (flags.speed !== undefined && flags.manualClock) {
     throw new OptionError('--speed', flags.speed, 'cannot be combined with --manual-clock (pick one)');
@@ -229,7 +240,8 @@ export function parseServeFlags(flags: ServeFlags): StartSiteOptions {
     );
   }
   if (given.length === 3) {
-    for (const [option, file] of tlsGiven) readableFile(option, file!);
+    for (const [option, file] of tlsGiven)
+      checkPemOption(option, file!, option === '--key' ? 'private key' : 'certificate');
     if (flags.certDir !== undefined) {
       throw new OptionError(
         '--cert-dir',

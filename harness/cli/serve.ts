@@ -26,6 +26,10 @@ export function serveCommand(): Command {
       .option('--mp-http-port <n>', 'MP and DP HTTP port (stands in for 80)', '8080')
       .option('--mp-https-port <n>', 'MP and DP HTTPS port (stands in for 443)', '8443')
       .option('--observer-port <n>', 'observer JSON API port (loopback only)', '8090')
+      .option(
+        '--observer-token <token>',
+        'every observer request then needs "Authorization: Bearer <token>" (default: $PATCHSTORM_OBSERVER_TOKEN)',
+      )
       .option('--speed <x>', 'site seconds per wall second (e.g. 60: an hour a minute)')
       .option('--manual-clock', 'site time moves only through POST /api/clock/advance')
       .option('--seed <s>', 'catalog seed')
@@ -95,44 +99,74 @@ export function serveCommand(): Command {
 
 /** Starts the site, prints where it is, waits for a signal, stops. Returns the exit code. */
 export async function runServe(flags: ServeFlags): Promise<number> {
-  let site: RunningSite;
+  // Listening for the stop signals from the very start: a SIGTERM sent as soon as the banner is read (or
+  // during start-up) used to arrive before the handlers existed and killed the process unstopped.
+  const stop = stopRequested();
   try {
-    const options = parseServeFlags(flags);
-    // Loaded only once the options are good, so a typo is reported without loading the whole site.
-    const { startSite } = await import('../../site/server.ts');
-    site = await startSite(options);
-  } catch (err) {
-    if (err instanceof OptionError || err instanceof InvalidInputError) {
-      console.error(`patchstorm serve: ${err.message}`);
-      return EXIT_INVALID_INPUT;
+    let site: RunningSite;
+    let options: ReturnType<typeof parseServeFlags>;
+    try {
+      options = parseServeFlags(flags);
+      // Loaded only once the options are good, so a typo is reported without loading the whole site.
+      const { startSite } = await import('../../site/server.ts');
+      site = await startSite(options);
+    } catch (err) {
+      if (err instanceof OptionError || err instanceof InvalidInputError) {
+        console.error(`patchstorm serve: ${err.message}`);
+        return EXIT_INVALID_INPUT;
+      }
+      console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
+      return EXIT_ABORTED;
     }
-    console.error(`patchstorm serve: could not start: ${(err as Error).message}`);
-    return EXIT_ABORTED;
+    for (const line of describeSite(site, { observerToken: options.observerToken !== undefined })) {
+      console.log(line);
+    }
+    // A parent (`patchstorm run`) holds our stdin open; if it dies without stopping us, we stop.
+    if (flags.stopOnStdinEnd) stop.onStdinEnd();
+    const signal = await stop.reason;
+    console.log(`${signal}: stopping`);
+    await site.stop();
+    console.log('stopped');
+    return EXIT_OK;
+  } finally {
+    stop.dispose();
   }
-  for (const line of describeSite(site)) console.log(line);
+}
 
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    if (flags.stopOnStdinEnd) {
-      // A parent (`patchstorm run`) holds our stdin open; if it dies without stopping us, we stop.
-      process.stdin.once('end', () => resolve('stdin closed'));
-      process.stdin.once('error', () => resolve('stdin closed'));
-      process.stdin.resume();
-    }
+/** SIGINT, SIGTERM or (once asked) the end of stdin, whichever comes first; dispose() lets go of all. */
+function stopRequested(): { reason: Promise<string>; onStdinEnd(): void; dispose(): void } {
+  let resolve!: (reason: string) => void;
+  const reason = new Promise<string>((r) => {
+    resolve = r;
   });
-  // A stdin still being read would keep the process alive after the stop.
-  if (flags.stopOnStdinEnd) process.stdin.destroy();
-  console.log(`${signal}: stopping`);
-  await site.stop();
-  console.log('stopped');
-  return EXIT_OK;
+  const stdinClosed = (): void => resolve('stdin closed');
+  let readingStdin = false;
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+  return {
+    reason,
+    onStdinEnd: () => {
+      readingStdin = true;
+      process.stdin.once('end', stdinClosed);
+      process.stdin.once('error', stdinClosed);
+      process.stdin.resume();
+    },
+    dispose: () => {
+      process.off('SIGINT', resolve);
+      process.off('SIGTERM', resolve);
+      // A stdin still being read would keep the process alive after the stop.
+      if (readingStdin) process.stdin.destroy();
+    },
+  };
 }
 
 /** One "label  value" line each, so scripts (and tests) can pick the URLs out. */
-export function describeSite(site: RunningSite): string[] {
+export function describeSite(site: RunningSite, access: { observerToken?: boolean } = {}): string[] {
   const { model } = site;
   const pad = (label: string): string => label.padEnd(10);
+  const auth = access.observerToken
+    ? [`${pad('observer-auth')} bearer token (requests need "Authorization: Bearer <token>")`]
+    : [];
   return [
     `patchstorm reference site ${model.config.siteCode} (${model.config.hostName})`,
     `${pad('sup-http')} ${site.urls.supHttp}`,
@@ -141,6 +175,7 @@ export function describeSite(site: RunningSite): string[] {
     `${pad('mp-https')} ${site.urls.mpHttps}`,
     `${pad('dp')} ${site.urls.dp}/SMS_DP_SMSPKG$/`,
     `${pad('observer')} ${site.urls.observer}/api/stats`,
+    ...auth,
     `${pad('ca-file')} ${site.caFile}`,
     `${pad('catalog')} version ${model.catalog.version}, ${model.catalog.updates.length} revisions`,
     `${pad('clock')} ${model.clock.mode}${model.clock.mode === 'real' ? ` x${model.clock.speed}` : ''}`,

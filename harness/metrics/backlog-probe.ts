@@ -2,14 +2,17 @@
 // when the target has one. Tolerant of shape: the figures may sit at the top level or under
 // `backlog`/`inbox`. Any failure just means "no sample this time".
 import { request } from 'undici';
+import { observerHeaders } from '../../protocol/observer.ts';
 import type { BacklogSample } from './aggregator.ts';
 
+/** `token`: the observer's --observer-token, when it was started with one. */
 export async function fetchBacklog(
   observerUrl: string,
-  timeoutMs = 2000,
+  { timeoutMs = 2000, token }: { timeoutMs?: number; token?: string } = {},
 ): Promise<BacklogSample | undefined> {
   try {
     const res = await request(new URL('/api/backlog', observerUrl), {
+      headers: observerHeaders('GET', token),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

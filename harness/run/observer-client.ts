@@ -1,6 +1,8 @@
 // The few observer-API calls `patchstorm run` makes (site/observer-api.ts): clock, catalog publish,
 // deployments, faults. One small undici Agent, closed at the end so the process can exit at once.
+// Headers (JSON on changes, the bearer token) come from protocol/observer.ts, the observer's own rules.
 import { Agent, request } from 'undici';
+import { observerHeaders } from '../../protocol/observer.ts';
 
 export class ObserverError extends Error {
   override readonly name = 'ObserverError';
@@ -16,9 +18,12 @@ export class ObserverError extends Error {
 export class ObserverClient {
   readonly base: string;
   readonly #agent = new Agent({ keepAliveTimeout: 1000, connections: 2 });
+  readonly #token: string | undefined;
 
-  constructor(base: string) {
+  /** `token`: the observer's --observer-token, when it was started with one. */
+  constructor(base: string, token?: string) {
     this.base = base.replace(/\/api\/?.*$/, '').replace(/\/+$/, '');
+    this.#token = token;
   }
 
   async call<T = Record<string, unknown>>(
@@ -34,9 +39,8 @@ export class ObserverClient {
         dispatcher: this.#agent,
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        headers: observerHeaders(method, this.#token),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
       throw new ObserverError(route, undefined, (err as Error).message);

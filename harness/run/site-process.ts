@@ -6,6 +6,7 @@
 // stdin closes, so a coordinator that dies cannot leave it behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { OBSERVER_TOKEN_ENV } from '../../protocol/observer.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/patchstorm.mjs', import.meta.url));
 
@@ -19,6 +20,8 @@ export interface SiteProcessOptions {
   /** Generate the TLS material into this folder, or reuse files another site process generated. */
   tls: { certDir: string } | { certFile: string; keyFile: string; caFile: string };
   startTimeoutMs?: number;
+  /** The observer then needs this bearer token (passed in the environment, never on the command line). */
+  observerToken?: string;
 }
 
 export interface SiteProcessUrls {
@@ -95,6 +98,7 @@ export async function startSiteProcess(options: SiteProcessOptions): Promise<Sit
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...serveArgs(options)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
+    env: siteEnv(options.observerToken),
   });
   let out = '';
   let err = '';
@@ -146,6 +150,15 @@ export async function startSiteProcess(options: SiteProcessOptions): Promise<Sit
     },
     stop: (graceMs = 10_000) => stopChild(child, exited, graceMs),
   };
+}
+
+/** The child's environment: ours, with the observer token this run chose (none: the child's observer must
+ *  not pick up a PATCHSTORM_OBSERVER_TOKEN meant for some other site and lock the run out). */
+function siteEnv(observerToken: string | undefined): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env[OBSERVER_TOKEN_ENV];
+  if (observerToken !== undefined) env[OBSERVER_TOKEN_ENV] = observerToken;
+  return env;
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {

@@ -1,7 +1,7 @@
 // CCM_POST bodies (requests and replies have the same framing): multipart/mixed with the UTF-16 <Msg>
 // header first and the UTF-16LE payload second, zlib-compressed (application/octet-stream) or plain
 // (a second text/plain; charset=UTF-16 part).
-import { utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { loneSurrogateAt, utf16leDecode, utf16leEncode } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 import { buildMsgHeaderXml, type MsgHeader, parseMsgHeaderXml } from './msg-header.ts';
 import { boundaryOf, buildMultipart, parseMultipart } from './multipart.ts';
@@ -97,12 +97,24 @@ export function parseCcmPost(
   const parts = parseMultipart(boundaryOf(contentType), bytes);
   const [first, second] = parts;
   if (!first) throw new MpProtocolError('CCM_POST has no parts', 'multipart');
-  const header = parseMsgHeaderXml(decodeUtf16Text(first.body));
+  const header = parseMsgHeaderXml(wellFormed('the Msg header', decodeUtf16Text(first.body)));
   if (!second) return { header, body: '', compressed: false };
   const type = (second.headers['content-type'] ?? '').toLowerCase();
   const compressed = type.startsWith(BINARY_PART);
   const payload = compressed
     ? (options.inflate ?? inflateCcmBody)(second.body, MAX_CCM_BODY_BYTES)
     : second.body;
-  return { header, body: decodeCcmBody(payload), compressed };
+  return { header, body: wellFormed('the payload', decodeCcmBody(payload)), compressed };
+}
+
+/** UTF-16 with a lone surrogate is no text any ConfigMgr component wrote: refused as an encoding error. */
+function wellFormed(what: string, text: string): string {
+  const at = loneSurrogateAt(text);
+  if (at >= 0) {
+    throw new MpProtocolError(
+      `${what} is not well-formed UTF-16: lone surrogate 0x${text.charCodeAt(at).toString(16)} at code unit ${at}`,
+      'encoding',
+    );
+  }
+  return text;
 }

@@ -5,7 +5,7 @@ export type MpErrorKind =
   | 'content-type' // not multipart/mixed, or no boundary parameter
   | 'multipart' // boundary never found, missing final boundary, part without header end
   | 'zlib' // compressed part that does not inflate
-  | 'encoding' // bad hex/base64 inside a message
+  | 'encoding' // bad hex/base64 inside a message, or text that is not well-formed UTF-16
   | 'shape' // well-formed XML of the wrong shape (wrong root, missing attribute)
   | 'value'; // a field whose text is not a valid value (DMTF date, number)
 

@@ -43,7 +43,7 @@ export function handleCcmPost(ctx: CcmContext, req: SiteRequest): SiteReply {
   const read = readCcmPost(req);
   if (!read.ok) {
     ctx.refuse(read.reason);
-    return read.status === 400 ? BAD_REQUEST : INTERNAL_ERROR;
+    return BAD_REQUEST;
   }
   if (read.endpoint === undefined) {
     ctx.refuse('unknown-endpoint');
@@ -52,8 +52,13 @@ export function handleCcmPost(ctx: CcmContext, req: SiteRequest): SiteReply {
   try {
     return dispatch(ctx, req, read.endpoint, read.post);
   } catch (err) {
-    // A well-framed message whose payload is not what the endpoint expects: the endpoint fails it.
-    if (err instanceof MpProtocolError || err instanceof XmlError) {
+    // A payload that is no XML document, or carries bad hex/base64, is garbage from the client (400); a
+    // well-formed one that is not what the endpoint expects is failed by the endpoint (500).
+    if (err instanceof XmlError || (err instanceof MpProtocolError && err.kind === 'encoding')) {
+      ctx.refuse(`payload-${err.kind}`);
+      return BAD_REQUEST;
+    }
+    if (err instanceof MpProtocolError) {
       ctx.refuse(`payload-${err.kind}`);
       return INTERNAL_ERROR;
     }

@@ -15,8 +15,8 @@ export const CCM_PATHS = new Set(['/ccm_system/request', '/ccm_system_windowsaut
 
 export type CcmRead =
   | { ok: true; post: ParsedCcmPost; endpoint: MpEndpoint | undefined }
-  /** `status` is what IIS + the CCM ISAPI answer; `reason` names the failure for counting. */
-  | { ok: false; status: 400 | 500; reason: string };
+  /** Answered 400; `reason` names the failure for counting. */
+  | { ok: false; status: 400; reason: string };
 
 const cache = new WeakMap<SiteRequest, CcmRead>();
 
@@ -43,15 +43,9 @@ function parse(req: SiteRequest): CcmRead {
       endpoint: endpointFromTarget(post.header.targetEndpoint || post.header.targetAddress),
     };
   } catch (err) {
-    // Framing the listener cannot split is refused up front (400); a well-framed message whose
-    // payload does not inflate fails inside the MP's message processing (500).
-    if (err instanceof MpProtocolError) {
-      return {
-        ok: false,
-        status: err.kind === 'zlib' || err.kind === 'encoding' ? 500 : 400,
-        reason: err.kind,
-      };
-    }
+    // Bytes no client could have meant (framing, a payload that does not inflate, text that is not
+    // UTF-16) are the client's fault: 400, never a server error a load run would count against the MP.
+    if (err instanceof MpProtocolError) return { ok: false, status: 400, reason: err.kind };
     if (err instanceof XmlError) return { ok: false, status: 400, reason: `header-${err.kind}` };
     throw err;
   }

@@ -132,7 +132,7 @@ describe('patchstorm bench against a site started by hand', () => {
       [['--op', 'GetConfig', '--sup', site.url('sup-http'), '--connections', '0'], '--connections "0"'],
       [
         ['--op', 'GetConfig', '--sup', site.url('sup-http'), '--ca', '/etc/hostname'],
-        'expected a PEM certificate',
+        'expected a PEM file with at least one',
       ],
       [
         ['--op', 'GetConfig', '--sup', site.url('sup-http'), '--json', '/etc/hostname/x.json'],

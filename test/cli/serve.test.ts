@@ -139,7 +139,7 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
       [{ cert: '/tmp/x.pem' }, /--cert "\/tmp\/x.pem": needs --key and --ca as well/],
       [
         { cert: '/nope/c.pem', key: '/nope/k.pem', ca: '/nope/ca.pem' },
-        /--cert "\/nope\/c.pem": expected a readable file/,
+        /--cert "\/nope\/c.pem": expected a readable PEM file \(ENOENT\)/,
       ],
       [
         { faults: join(dir, 'faults.json') },
@@ -199,11 +199,40 @@ describe('patchstorm serve refuses bad options before starting (exit 2)', () => 
     expect(parseServeFlags({ auth: 'anonymous' })).toMatchObject({ auth: 'anonymous' });
   });
 
+  it('takes the observer token from --observer-token, else PATCHSTORM_OBSERVER_TOKEN, and never echoes a bad one', () => {
+    const saved = process.env.PATCHSTORM_OBSERVER_TOKEN;
+    try {
+      process.env.PATCHSTORM_OBSERVER_TOKEN = 'from-env';
+      expect(parseServeFlags({}).observerToken).toBe('from-env');
+      expect(parseServeFlags({ observerToken: 'from-flag' }).observerToken).toBe('from-flag');
+      process.env.PATCHSTORM_OBSERVER_TOKEN = 'secret with spaces';
+      expect(() => parseServeFlags({})).toThrow(/^PATCHSTORM_OBSERVER_TOKEN "<hidden>": expected 1 to 1024/);
+      delete process.env.PATCHSTORM_OBSERVER_TOKEN;
+      expect(parseServeFlags({}).observerToken).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.PATCHSTORM_OBSERVER_TOKEN;
+      else process.env.PATCHSTORM_OBSERVER_TOKEN = saved;
+    }
+  });
+
   it('exits 2 with the message from the command line, for its own checks and for commander usage errors', async () => {
     const cases: [string[], RegExp][] = [
       [['--sup-http-port', '70000'], /--sup-http-port "70000": expected a TCP port/],
       [['--violation', 'be-evil'], /--violation "be-evil": expected one of:/],
       [['--no-such-option'], /unknown option '--no-such-option'/],
+      // Readable but not PEM: refused as input (it used to fail at start-up with exit 3).
+      [
+        [
+          '--cert',
+          join(dir, 'faults.json'),
+          '--key',
+          join(dir, 'faults.json'),
+          '--ca',
+          join(dir, 'faults.json'),
+        ],
+        /--cert ".*faults\.json": expected a PEM file with at least one "-----BEGIN CERTIFICATE-----" block/,
+      ],
+      [['--observer-token', 'a b'], /--observer-token "<hidden>": expected 1 to 1024 visible ASCII/],
     ];
     const results = await Promise.all(cases.map(([args]) => refused([...ANY_PORTS, ...args])));
     results.forEach((result, i) => {

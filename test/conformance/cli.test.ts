@@ -2,7 +2,7 @@
 // --list and --only work, JUnit/JSON reports parse and their counts match, and a failing check makes
 // the exit code 1.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -78,6 +78,26 @@ describe('patchstorm conformance (spawned)', () => {
 });
 
 describe('patchstorm conformance (in process)', () => {
+  it('refuses an unwritable --junit/--json before any check runs (exit 2), and a bad --observer-token unnamed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchstorm-conformance-out-'));
+    const cases: [ConformanceCliOptions, RegExp][] = [
+      [{ junit: dir }, /--junit ".*": expected a file path, not a folder/],
+      [
+        { json: join(dir, 'missing', 'r.json') },
+        /--json ".*r\.json": expected a file path in an existing, writable folder \(ENOENT\)/,
+      ],
+      [{ observerToken: 'two words' }, /--observer-token "<hidden>": expected 1 to 1024 visible ASCII/],
+    ];
+    for (const [opts, message] of cases) {
+      const { io, out, err } = captured();
+      // An unreachable SUP: had the checks run, they would have printed result lines.
+      expect(await runConformanceCli({ sup: 'http://127.0.0.1:1', ...opts }, io)).toBe(EXIT_BAD_OPTIONS);
+      expect(err.join('\n')).toMatch(message);
+      expect(out).toEqual([]);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('runs only the --only checks and writes JUnit and JSON reports that parse with matching counts', async () => {
     const site = await startTestSite(['no-extended-limit']);
     const dir = mkdtempSync(join(tmpdir(), 'ps-conf-'));

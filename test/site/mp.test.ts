@@ -445,7 +445,12 @@ describe('bad input', () => {
     const broken = Buffer.from(good.body);
     broken.fill(0x41, at, at + 16);
     const badZlib = request('CCM_POST', CCM_REQUEST_PATH, broken, CCM_CONTENT_TYPE);
-    expect((await call(f, badZlib)).status).toBe(500);
+    expect((await call(f, badZlib)).status).toBe(400);
+    // A payload with a lone surrogate is no UTF-16; one that is no XML document is garbage too.
+    const loneSurrogate = ccm(Endpoints.PolicyManager, `${assignmentsBody()}\uD800`);
+    expect((await call(f, loneSurrogate)).status).toBe(400);
+    const notXml = ccm(Endpoints.PolicyManager, '<RequestAssignments><unclosed');
+    expect((await call(f, notXml)).status).toBe(400);
 
     const unknown = ccm('MP_Nonexistent' as MpEndpoint, '<Foo/>');
     expect((await call(f, unknown)).status).toBe(404);
@@ -456,6 +461,8 @@ describe('bad input', () => {
     expect(f.snapshot().refused).toMatchObject({
       multipart: 1,
       zlib: 1,
+      encoding: 1,
+      'payload-malformed': 1,
       'unknown-endpoint': 1,
       'payload-shape': 1,
       method: 1,

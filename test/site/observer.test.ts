@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observerHeaders } from '../../protocol/observer.ts';
 import { generateCatalog } from '../../site/catalog/generate.ts';
 import { SiteClock } from '../../site/clock.ts';
 import { DeploymentStore } from '../../site/deployments.ts';
@@ -48,7 +49,7 @@ describe('observer API', () => {
   ): Promise<{ status: number; json: Json }> => {
     const res = await fetch(`${observer.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: observerHeaders(method),
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, json: await res.json() };

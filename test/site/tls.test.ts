@@ -102,6 +102,6 @@ describe('TLS files given by the operator', () => {
       prepareTls({
         files: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem', caFile: '/x/ca.pem' },
       }),
-    ).rejects.toThrow('cert: cannot read /nonexistent/cert.pem (ENOENT)');
+    ).rejects.toThrow('tlsFiles.certFile: "/nonexistent/cert.pem": expected a readable PEM file (ENOENT)');
   });
 });

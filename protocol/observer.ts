@@ -1,0 +1,40 @@
+// The access rules of the reference site's observer API (site/observer.ts), as both sides need them: the
+// site refuses what breaks them, every client builds its headers here. A web page the operator happens to
+// open must not be able to steer the site (move the clock, publish, deploy, inject faults), so a change
+// must carry `Content-Type: application/json` (a browser cannot send that cross-origin without a CORS
+// preflight, which the observer never grants), and with a token set every route needs it as a bearer.
+
+/** Environment variable `patchstorm serve` and `patchstorm conformance` read when --observer-token is absent. */
+export const OBSERVER_TOKEN_ENV = 'PATCHSTORM_OBSERVER_TOKEN';
+
+/** The only media type a changing request may carry. */
+export const OBSERVER_JSON = 'application/json';
+
+const CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Methods that change the site: these need `Content-Type: application/json`. */
+export function isChangingMethod(method: string): boolean {
+  return CHANGING_METHODS.has(method.toUpperCase());
+}
+
+/** Visible ASCII, no spaces: what fits an `Authorization: Bearer` header unquoted. */
+const TOKEN_SHAPE = /^[\x21-\x7e]{1,1024}$/;
+
+/** Why `token` cannot be an observer token, or undefined when it can. */
+export function observerTokenProblem(token: string): string | undefined {
+  return TOKEN_SHAPE.test(token)
+    ? undefined
+    : 'expected 1 to 1024 visible ASCII characters (no spaces), sent as "Authorization: Bearer <token>"';
+}
+
+/**
+ * The headers of one observer request: JSON accepted; `Content-Type: application/json` on a change
+ * (with or without a body); the bearer token when there is one. A token sent to an observer that needs
+ * none is ignored, so clients may always send the one they were given.
+ */
+export function observerHeaders(method: string, token?: string): Record<string, string> {
+  const headers: Record<string, string> = { accept: OBSERVER_JSON };
+  if (isChangingMethod(method)) headers['content-type'] = OBSERVER_JSON;
+  if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`;
+  return headers;
+}
