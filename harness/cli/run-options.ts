@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
+import { observerTokenProblem } from '../../protocol/observer.ts';
 import type { HttpLimits } from '../driver/http-limits.ts';
 import { OutputError } from '../metrics/outputs/output.ts';
 import { type OutputSpec, parseOutFlags } from '../metrics/outputs/outputs.ts';
@@ -13,6 +14,7 @@ import type { RunPlan } from '../run/plan.ts';
 import { HttpLimitOptionError, parseHttpLimitFlags } from '../run/http-limit-options.ts';
 import { applyThresholdFlag, ThresholdFlagError, thresholdsOfProfile } from '../run/threshold-flag.ts';
 import { checkPemOption } from './pem-option.ts';
+import { observerTokenSetting } from './observer-token.ts';
 import { OptionError } from './serve-options.ts';
 
 export { OptionError };
@@ -33,6 +35,7 @@ export interface RunFlags {
   sup?: string[];
   dp?: string[];
   observer?: string;
+  observerToken?: string;
   siteCode?: string;
   ca?: string;
   insecure?: boolean;
@@ -201,6 +204,14 @@ export function checkRunFlags(flags: RunFlags, now = new Date()): CheckedRunFlag
       throw new OptionError('--site-code', siteCode, 'expected 3 upper-case letters or digits, like PS1');
     }
     checked.target = { kind: 'external', mp, sups, dps, siteCode, ...(observer ? { observer } : {}) };
+    // The observer's bearer token (the embedded site makes its own for every run).
+    const token = observerTokenSetting(flags.observerToken);
+    if (token !== undefined && observer !== undefined) {
+      const problem = observerTokenProblem(token.token);
+      // A secret: the message names where it came from, never the value.
+      if (problem !== undefined) throw new OptionError(token.source, '<hidden>', problem);
+      checked.target.observerToken = token.token;
+    }
   }
 
   if (flags.ca !== undefined && flags.insecure) {

@@ -59,6 +59,10 @@ export function runCommand(): Command {
       collect,
     )
     .option('--observer <url>', 'observer API of a patchstorm reference site used as --mp/--sup target')
+    .option(
+      '--observer-token <token>',
+      "that observer's bearer token (or PATCHSTORM_OBSERVER_TOKEN); the embedded site gets a new one every run",
+    )
     .option('--site-code <code>', 'site code of that site (default PS1)')
     .option('--ca <file>', 'CA certificate (PEM) to trust for HTTPS targets')
     .option('--insecure', 'accept any HTTPS certificate')

@@ -35,6 +35,8 @@ export interface RunOptions extends Omit<SwarmOptions, 'onDelta' | 'onFatal'> {
   outputDir?: string;
   /** Reference-site observer URL: sampled for the state-message backlog each interval. */
   observerUrl?: string;
+  /** Its bearer token, when it has one. */
+  observerToken?: string;
   /** In-flight requests get this long to finish at the end, wall ms (default 5000). */
   drainMs?: number;
   /** Where progress and the summary go when `outputs` is omitted (default process.stdout; null = silent). */
@@ -182,7 +184,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
       emit(aggregator.takeInterval(clock.wallNow(), Math.min(clock.now(), virtualEnd)));
       if (options.observerUrl && !probing) {
         probing = true;
-        probeSite(options.observerUrl, aggregator).finally(() => {
+        probeSite(options.observerUrl, options.observerToken, aggregator).finally(() => {
           probing = false;
         });
       }
@@ -195,7 +197,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     } finally {
       clearInterval(tick);
     }
-    if (options.observerUrl) await probeSite(options.observerUrl, aggregator);
+    if (options.observerUrl) await probeSite(options.observerUrl, options.observerToken, aggregator);
     // The last interval (the drain included) reaches every output, not only the progress line.
     emit(aggregator.takeInterval(clock.wallNow(), Math.min(clock.now(), virtualEnd)));
     return await finishRun({
@@ -215,10 +217,14 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
 }
 
 /** The site's own figures from its observer: the state-message backlog and per-deployment compliance. */
-async function probeSite(observerUrl: string, aggregator: MetricsAggregator): Promise<void> {
+async function probeSite(
+  observerUrl: string,
+  token: string | undefined,
+  aggregator: MetricsAggregator,
+): Promise<void> {
   const [backlog, deployments] = await Promise.all([
-    fetchBacklog(observerUrl),
-    fetchDeploymentCompliance(observerUrl),
+    fetchBacklog(observerUrl, token === undefined ? {} : { token }),
+    fetchDeploymentCompliance(observerUrl, token === undefined ? {} : { token }),
   ]);
   if (backlog) aggregator.addBacklog(backlog);
   if (deployments) aggregator.setDeployments(deployments);

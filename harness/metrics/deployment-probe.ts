@@ -2,6 +2,7 @@
 // (`GET /api/deployments/compliance`) when the target has one. Bounded in time and never throws: any
 // failure (no observer, an older site without the route, a malformed answer) means "no sample this time".
 import { request } from 'undici';
+import { observerHeaders } from '../../protocol/observer.ts';
 import type { DeploymentCompliance } from './aggregator.ts';
 
 const COUNTS = [
@@ -16,10 +17,11 @@ const COUNTS = [
 
 export async function fetchDeploymentCompliance(
   observerUrl: string,
-  timeoutMs = 2000,
+  { timeoutMs = 2000, token }: { timeoutMs?: number; token?: string } = {},
 ): Promise<DeploymentCompliance[] | undefined> {
   try {
     const res = await request(new URL('/api/deployments/compliance', observerUrl), {
+      headers: observerHeaders('GET', token),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),

@@ -3,6 +3,7 @@
 // nodes 1.. are further SUPs of the same update source. They share the seed, so they generate the same
 // catalog and publish the same updates in the same order: the same revisions, as NLB nodes sharing one
 // SUSDB serve. All share one CA so the fleet trusts a single file.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +20,21 @@ export interface EmbeddedSite {
   siteCode: string;
   /** One observer per node, same order as `sups`. */
   observers: ObserverClient[];
+  /**
+   * The observers' bearer token, new for every run: a web page the operator has open cannot move the
+   * run's clock or inject faults while it runs (the observer refuses requests without it).
+   */
+  observerToken: string;
   processes: SiteProcess[];
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedSite(profile: Profile, seed: number): Promise<EmbeddedSite> {
   const certDir = await mkdtemp(join(tmpdir(), 'patchstorm-run-tls-'));
+  const observerToken = randomBytes(24).toString('base64url');
   const base: Omit<SiteProcessOptions, 'tls'> = {
     seed,
+    observerToken,
     // The catalog serves exactly the profile's machine builds (default mix: the generator's builds).
     ...(profile.fleet.machines ? { builds: [...new Set(profile.fleet.machines.map((m) => m.build))] } : {}),
     ...(profile.site.catalog?.leafUpdates !== undefined
@@ -66,7 +74,7 @@ export async function startEmbeddedSite(profile: Profile, seed: number): Promise
     await stop();
     throw err;
   }
-  observers.push(...processes.map((p) => new ObserverClient(p.urls.observer)));
+  observers.push(...processes.map((p) => new ObserverClient(p.urls.observer, observerToken)));
   const node0 = processes[0]!;
   return {
     mp: node0.urls.mpHttp,
@@ -75,6 +83,7 @@ export async function startEmbeddedSite(profile: Profile, seed: number): Promise
     caFile: node0.caFile,
     siteCode: node0.siteCode,
     observers,
+    observerToken,
     processes,
     stop,
   };

@@ -14,6 +14,8 @@ export interface ExternalTarget {
   siteCode: string;
   /** Observer API of a reference site (site-side events and backlog samples need it). */
   observer?: string;
+  /** Its bearer token (`--observer-token` or PATCHSTORM_OBSERVER_TOKEN), when it has one. */
+  observerToken?: string;
 }
 
 export interface EmbeddedTarget {

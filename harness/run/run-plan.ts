@@ -234,7 +234,9 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       }
     } else {
       targets = { mp: plan.target.mp, sups: plan.target.sups, siteCode: plan.target.siteCode };
-      externalObserver = plan.target.observer ? new ObserverClient(plan.target.observer) : undefined;
+      externalObserver = plan.target.observer
+        ? new ObserverClient(plan.target.observer, plan.target.observerToken)
+        : undefined;
       observers = externalObserver ? [externalObserver] : [];
     }
     const early = interruptedAt('while the site started');
@@ -301,6 +303,10 @@ export async function runPlan(plan: RunPlan, hooks: RunPlanHooks = {}): Promise<
       virtualStart,
       behaviourOptions,
       ...(observers[0] ? { observerUrl: observers[0].base } : {}),
+      ...(site ? { observerToken: site.observerToken } : {}),
+      ...(plan.target.kind === 'external' && plan.target.observerToken
+        ? { observerToken: plan.target.observerToken }
+        : {}),
       onStart: (clock: VirtualClock) => {
         if (site) clockOffsets = startSiteClocks(observers, clock);
         scheduler.start(clock, virtualStart!);

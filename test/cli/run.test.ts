@@ -243,6 +243,10 @@ describe('patchstorm run', () => {
       });
       const observer = /observer (\S+)\/api\/stats/.exec(stdout)![1]!;
       expect(await reachable(`${observer}/api/clock`)).toBe(true);
+      // The embedded site's observer has a token of this run: nobody else can steer the run's site.
+      const stranger = await request(`${observer}/api/clock`, { headersTimeout: 2000 });
+      await stranger.body.dump();
+      expect(stranger.statusCode).toBe(401);
       await new Promise((r) => setTimeout(r, 1500));
       child.kill(signal);
       const { code } = await done;

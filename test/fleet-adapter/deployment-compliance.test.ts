@@ -28,7 +28,7 @@ const messages: StateMessage[] = [];
 const samples: Array<{ at: number; figure: DeploymentCompliance }> = [];
 
 async function sample(): Promise<void> {
-  const all = await fetchDeploymentCompliance(site.urls.observer, 5000);
+  const all = await fetchDeploymentCompliance(site.urls.observer, { timeoutMs: 5000 });
   expect(all, 'the observer answered').toBeDefined();
   expect(all).toHaveLength(1);
   samples.push({ at: site.model.clock.now(), figure: all![0]! });

@@ -160,7 +160,7 @@ describe('GET /api/deployments/compliance', () => {
 
   it('the probe answers undefined, within its bound, when nothing listens', async () => {
     const started = performance.now();
-    expect(await fetchDeploymentCompliance('http://127.0.0.1:9', 1000)).toBeUndefined();
+    expect(await fetchDeploymentCompliance('http://127.0.0.1:9', { timeoutMs: 1000 })).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
