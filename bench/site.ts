@@ -14,6 +14,7 @@ import { type BenchReport, formatBenchTable } from '../harness/bench/report.ts';
 import { benchCli } from '../harness/cli/bench.ts';
 import { HttpClient } from '../harness/driver/http.ts';
 import { MpClient } from '../harness/driver/mp-client.ts';
+import { ANY_PORT_ARGS } from '../harness/run/site-process.ts';
 import { generateCatalog } from '../site/catalog/generate.ts';
 
 interface SiteUnderTest {
@@ -29,16 +30,7 @@ const CATALOG_SEED = 1;
 async function startSiteProcess(): Promise<{ child: ChildProcess; site: SiteUnderTest }> {
   const child = spawn(
     process.execPath,
-    [
-      join(REPO_ROOT, 'bin/patchstorm.mjs'),
-      'serve',
-      '--sup-http-port=0',
-      '--sup-https-port=0',
-      '--mp-http-port=0',
-      '--mp-https-port=0',
-      '--observer-port=0',
-      `--seed=${CATALOG_SEED}`,
-    ],
+    [join(REPO_ROOT, 'bin/patchstorm.mjs'), 'serve', ...ANY_PORT_ARGS, `--seed=${CATALOG_SEED}`],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';

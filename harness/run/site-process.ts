@@ -46,14 +46,19 @@ export interface SiteProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** `patchstorm serve` on free loopback ports (the banner says which): every front-end and the observer. */
+export const ANY_PORT_ARGS = [
+  '--sup-http-port=0',
+  '--sup-https-port=0',
+  '--mp-http-port=0',
+  '--mp-https-port=0',
+  '--observer-port=0',
+] as const;
+
 export function serveArgs(o: SiteProcessOptions): string[] {
   const args = [
     'serve',
-    '--sup-http-port=0',
-    '--sup-https-port=0',
-    '--mp-http-port=0',
-    '--mp-https-port=0',
-    '--observer-port=0',
+    ...ANY_PORT_ARGS,
     // Frozen until the run starts; `patchstorm run` then sets it running at the run's speed.
     '--manual-clock',
     '--stop-on-stdin-end',

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANY_PORT_ARGS } from '../../harness/run/site-process.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 const BIN = join(REPO_ROOT, 'bin/patchstorm.mjs');
@@ -33,17 +34,7 @@ function patchstorm(args: string[]): {
 
 /** Starts `patchstorm serve` and reads the URLs it prints. */
 async function serve(extra: string[]): Promise<{ child: ChildProcess; url: (label: string) => string }> {
-  const { child } = patchstorm([
-    'serve',
-    '--sup-http-port=0',
-    '--sup-https-port=0',
-    '--mp-http-port=0',
-    '--mp-https-port=0',
-    '--observer-port=0',
-    '--catalog-size',
-    '60',
-    ...extra,
-  ]);
+  const { child } = patchstorm(['serve', ...ANY_PORT_ARGS, '--catalog-size', '60', ...extra]);
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANY_PORT_ARGS } from '../../harness/run/site-process.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 interface Ended {
@@ -132,24 +133,12 @@ describe('every patchstorm command exits by itself', () => {
 
   it('serve: exits 0 after SIGTERM once it has printed its URLs', async () => {
     let sent = false;
-    const e = await patchstorm(
-      [
-        'serve',
-        '--sup-http-port=0',
-        '--sup-https-port=0',
-        '--mp-http-port=0',
-        '--mp-https-port=0',
-        '--observer-port=0',
-        '--catalog-size=20',
-      ],
-      60_000,
-      (out, signal) => {
-        if (!sent && out.includes('Ctrl-C to stop.')) {
-          sent = true;
-          signal('SIGTERM');
-        }
-      },
-    );
+    const e = await patchstorm(['serve', ...ANY_PORT_ARGS, '--catalog-size=20'], 60_000, (out, signal) => {
+      if (!sent && out.includes('Ctrl-C to stop.')) {
+        sent = true;
+        signal('SIGTERM');
+      }
+    });
     expect(sent, story(e)).toBe(true);
     expect(e.hung, story(e)).toBe(false);
     expect(e.code, story(e)).toBe(0);

@@ -8,16 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServeFlags, type ServeFlags } from '../../harness/cli/serve-options.ts';
 import { HttpClient } from '../../harness/driver/http.ts';
 import { buildWsusRequest, parseWsusResponse, pathFor, soapActionFor } from '../../protocol/wsus/index.ts';
+import { ANY_PORT_ARGS } from '../../harness/run/site-process.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 const BIN = join(REPO_ROOT, 'bin/patchstorm.mjs');
-const ANY_PORTS = [
-  '--sup-http-port=0',
-  '--sup-https-port=0',
-  '--mp-http-port=0',
-  '--mp-https-port=0',
-  '--observer-port=0',
-];
+const ANY_PORTS = ANY_PORT_ARGS;
 
 function serve(args: string[]): ChildProcess {
   return spawn(process.execPath, [BIN, 'serve', ...args], {
