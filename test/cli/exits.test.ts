@@ -90,7 +90,7 @@ describe('every patchstorm command exits by itself', () => {
     );
     expect(e.hung, story(e)).toBe(false);
     expect(e.code, story(e)).toBe(0);
-    expect(e.stdout).toContain('summary written to');
+    expect(e.stdout).toContain('json: written to');
   }, 160_000);
 
   it('run: SIGTERM mid-run writes the summary and exits 130 by itself', async () => {
@@ -121,7 +121,7 @@ describe('every patchstorm command exits by itself', () => {
     expect(sent, story(e)).toBe(true);
     expect(e.hung, story(e)).toBe(false);
     expect(e.code, story(e)).toBe(130);
-    expect(e.stdout).toContain('summary written to');
+    expect(e.stdout).toContain('json: written to');
   }, 160_000);
 
   it('conformance: the whole suite against the embedded site exits 0 and writes its JUnit', async () => {
