@@ -89,7 +89,10 @@ describe('every patchstorm command exits by itself', () => {
       150_000,
     );
     expect(e.hung, story(e)).toBe(false);
-    expect(e.code, story(e)).toBe(0);
+    // Completed: 0, or 1 when the profile's latency/lateness thresholds are breached on a loaded machine
+    // (this test is about the process ending by itself, not about the figures).
+    expect([0, 1], story(e)).toContain(e.code);
+    expect(e.stdout).toContain("patchstorm run 'steady-state': completed");
     expect(e.stdout).toContain('json: written to');
   }, 160_000);
 
