@@ -7,26 +7,15 @@
 // its own per-shard typed arrays or records, indexed by the local client index) and never touches a
 // socket or the wall clock. Behaviours are constructed inside each worker thread from a module that
 // exports `createBehaviour` (functions cannot cross threads), with structured-clone options.
-import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorKind, OperationName, TransportErrorKind } from '../metrics/schema.ts';
-import type { TransportRequest } from './transport.ts';
+import type { ClientReply, ClientRequest } from '../client/request.ts';
+import type { ErrorKind, TransportErrorKind } from '../metrics/schema.ts';
 
-/** One HTTP request a client wants sent now: what the transport sends (origin, e.g. 'http://sup1:8530',
- *  is the pool it goes through), plus what the engine keeps for metrics and for the behaviour. */
-export interface HttpAction extends TransportRequest {
-  /** Metric name of the request (see metrics/schema.ts OPERATIONS), e.g. 'wsus.SyncUpdates'. */
-  operation: OperationName;
-  /** Opaque to the engine; handed back with the outcome (e.g. which step of a scan this was). */
-  tag?: unknown;
-}
+/** One HTTP request a client wants sent now (harness/client/request.ts): what the transport sends (origin,
+ *  e.g. 'http://sup1:8530', is the pool it goes through), plus its metric name and the behaviour's tag. */
+export type HttpAction = ClientRequest;
 
-export interface HttpOutcomeReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Uint8Array;
-  /** From intended send time to the end of the reply, wall ms. */
-  latencyMs: number;
-}
+/** A reply of any status, as the behaviour gets it back. */
+export type HttpOutcomeReply = ClientReply;
 
 export type ClientEvent =
   /** The client's first turn, at its activation time (ramp-up). */

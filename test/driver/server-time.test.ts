@@ -9,7 +9,7 @@ import { HttpClient } from '../../harness/driver/http.ts';
 import { WsusScanClient } from '../../harness/driver/wsus-client.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
 import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseWsusTime } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from '../fleet-adapter/behaviour-loop.ts';

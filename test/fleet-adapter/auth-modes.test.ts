@@ -9,7 +9,7 @@ import {
   discoverCatalogKnowledge,
   type FleetBehaviourOptions,
 } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { freshFleetOptions, startTestSite, T0 } from './site.ts';

@@ -9,7 +9,7 @@ import {
   discoverCatalogKnowledge,
   type FleetBehaviourOptions,
 } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { DeploymentCompliance } from '../../harness/metrics/aggregator.ts';
 import { fetchDeploymentCompliance } from '../../harness/metrics/deployment-probe.ts';
 import { parseCcmPost, parseStateMessageReport, type StateMessage } from '../../protocol/mp/index.ts';

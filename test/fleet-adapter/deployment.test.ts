@@ -8,7 +8,7 @@ import {
   discoverCatalogKnowledge,
   type FleetBehaviourOptions,
 } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseCcmPost, parseStateMessageReport, type StateMessage } from '../../protocol/mp/index.ts';
 import type { CatalogUpdate } from '../../site/catalog/types.ts';
 import type { RunningSite } from '../../site/server.ts';

@@ -3,7 +3,7 @@
 // messages that the site's processor turns into per-update compliance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { freshFleetOptions, startTestSite, T0 } from './site.ts';

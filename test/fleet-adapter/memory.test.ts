@@ -6,10 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { liveBytes } from '../live-bytes.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
 import { type CatalogKnowledge, discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import {
-  createRegistrationSigner,
-  type RegistrationSigner,
-} from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import type { RegistrationSigner } from '../../harness/client/platform.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { DEFAULT_MACHINES } from '../../harness/fleet/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { shardContext } from './behaviour-loop.ts';

@@ -7,7 +7,7 @@
 // seeds) against a site that serves each tier in one page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
 import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { startTestSite, T0 } from './site.ts';

@@ -6,13 +6,13 @@ import { MpClient } from '../../driver/mp-client.ts';
 import { WsusScanClient } from '../../driver/wsus-client.ts';
 import { authorizationFrom } from '../../fleet/index.ts';
 import { operationFromSoapAction, parseWsusResponse, WsusFault } from '../../../protocol/wsus/index.ts';
-import type { CatalogKnowledge, KnownFile, KnownUpdate, MachineKnowledge } from './knowledge.ts';
+import type { CatalogKnowledge, KnownFile, KnownUpdate, MachineKnowledge } from '../../client/knowledge.ts';
 import {
   applyExtendedFragment,
   applyLocalizedFragment,
   knownUpdateFromInfo,
   urlsByDigest,
-} from './update-metadata.ts';
+} from '../../client/update-metadata.ts';
 
 export interface DiscoverOptions {
   /** SUP web-service origin, e.g. http://sup:8530. */

@@ -12,23 +12,24 @@ import {
 } from '../../fleet/index.ts';
 import { mix32 } from '../../fleet/rng.ts';
 import type { Behaviour, ClientEvent, Decision, HttpAction, ShardContext } from '../behaviour.ts';
-import { CookieJar } from './cookie-jar.ts';
-import { DownloadExchange } from './download-exchange.ts';
+import { CookieJar } from '../../client/cookie-jar.ts';
+import { DownloadExchange } from '../../client/download-exchange.ts';
 import {
   type AdapterContext,
   type AdapterStats,
   emptyStats,
   type Exchange,
   type ExchangeStep,
-} from './exchange.ts';
-import { LocationExchange, RegisterExchange, StatePostExchange } from './mp-exchanges.ts';
-import type { RegistrationSigner } from './mp-requests.ts';
+} from '../../client/exchange.ts';
+import { LocationExchange, RegisterExchange, StatePostExchange } from '../../client/mp-exchanges.ts';
+import type { ClientPlatform, RegistrationSigner } from '../../client/platform.ts';
+import { createNodePlatform } from '../node-platform.ts';
 import { type FleetBehaviourOptions, validateBehaviourOptions } from './options.ts';
-import { PolicyExchange } from './policy-exchange.ts';
-import { PolicyState } from './policy-state.ts';
-import { ScanExchange } from './scan-exchange.ts';
-import { ShardKnowledge } from './shard-knowledge.ts';
-import { SmsIdTable } from './sms-ids.ts';
+import { PolicyExchange } from '../../client/policy-exchange.ts';
+import { PolicyState } from '../../client/policy-state.ts';
+import { ScanExchange } from '../../client/scan-exchange.ts';
+import { ShardKnowledge } from '../../client/shard-knowledge.ts';
+import { SmsIdTable } from '../../client/sms-ids.ts';
 
 /** Fleet results fed back within one engine event (an exchange can end without a request). */
 const MAX_CHAINED_RESULTS = 16;
@@ -53,7 +54,12 @@ export class FleetBehaviour implements Behaviour {
   readonly #local = { offlineScans: 0, installs: 0, restarts: 0 };
   #lastNow = 0;
 
-  constructor(shard: ShardContext, options: FleetBehaviourOptions, signer: RegistrationSigner) {
+  constructor(
+    shard: ShardContext,
+    options: FleetBehaviourOptions,
+    signer: RegistrationSigner,
+    platform: ClientPlatform = createNodePlatform(),
+  ) {
     validateBehaviourOptions(options);
     this.#shard = shard;
     const config = fleetConfig(shard, options);
@@ -86,6 +92,7 @@ export class FleetBehaviour implements Behaviour {
       },
       sups: options.targets.sups.map((s) => ({ origin: new URL(s).origin })),
       signer,
+      platform,
       verifyContent: options.verifyContent ?? false,
       chunkBytes: options.downloadChunkBytes ?? DEFAULT_CHUNK_BYTES,
       slotOf: (client) => (client - shard.shard) / shard.shards,

@@ -14,7 +14,7 @@ export {
   type KnownUpdate,
   type KnownUpdateKind,
   type MachineKnowledge,
-} from './knowledge.ts';
+} from '../../client/knowledge.ts';
 export {
   type FleetBehaviourOptions,
   FleetBehaviourOptionsError,
