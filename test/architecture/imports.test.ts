@@ -60,13 +60,10 @@ const ALLOWED: Record<string, readonly string[]> = {
 
 /** Arrows that point the wrong way today, each with the file(s) that make it and what would remove it. */
 const DEBT: Record<string, string> = {
-  'harness/engine -> harness/driver':
-    'fleet-adapter/discover.ts runs the driver (HttpClient, MpClient, WsusScanClient) to learn the catalog, and ' +
-    "transport.ts takes the driver's failure names, limits and retry policy: discovery belongs in harness/run, " +
-    'the transport pieces in the engine (issue 9: the engine stops importing the driver)',
   'harness/driver -> harness/engine':
-    "driver/http.ts sends through the engine's Transport (one retry policy for both): the driver becomes a " +
-    'plain loop over harness/client on a platform with a send function (issue 9)',
+    "driver/http.ts sends through the engine's Transport (one retry policy for both) and conformance reaches " +
+    'the engine through it: the driver becomes a plain loop over harness/client on a platform with a send ' +
+    'function (issue 9)',
   'harness/metrics -> site':
     "metrics/aggregator.ts and deployment-samples.ts take the site's DeploymentCompliance type: an observer " +
     'response type, to be exported once from protocol/observer.ts (issue 9)',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
 import { WsusScanClient } from '../../harness/driver/wsus-client.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseWsusTime } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';

@@ -5,10 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpAction } from '../../harness/engine/behaviour.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';

@@ -5,10 +5,8 @@
 // show as failed. The clients' 300/301 messages name the deployment by its assignment id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { DeploymentCompliance } from '../../harness/metrics/aggregator.ts';
 import { fetchDeploymentCompliance } from '../../harness/metrics/deployment-probe.ts';

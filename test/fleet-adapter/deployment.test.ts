@@ -4,10 +4,8 @@
 // the site's compliance shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseCcmPost, parseStateMessageReport, type StateMessage } from '../../protocol/mp/index.ts';
 import type { CatalogUpdate } from '../../site/catalog/types.ts';

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { liveBytes } from '../live-bytes.ts';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { type CatalogKnowledge, discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
+import type { CatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import type { RegistrationSigner } from '../../harness/client/platform.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { DEFAULT_MACHINES } from '../../harness/fleet/index.ts';

@@ -3,11 +3,8 @@
 // exactly the new updates, which the shard parses once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  type CatalogKnowledge,
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
+import type { CatalogKnowledge, FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';

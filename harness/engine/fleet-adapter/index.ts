@@ -1,11 +1,6 @@
 // The fleet behaviour plug-in for the engine (harness/engine/behaviour.ts): the harness/fleet state machine
-// per shard, its actions performed as real protocol exchanges. `patchstorm run` discovers the catalog once,
-// then passes FLEET_BEHAVIOUR_MODULE and FleetBehaviourOptions to runLoad.
-export {
-  type DiscoverOptions,
-  DiscoveryError,
-  discoverCatalogKnowledge,
-} from './discover.ts';
+// per shard, its actions performed as real protocol exchanges. `patchstorm run` discovers the catalog once
+// (harness/run/discover-knowledge.ts), then passes FLEET_BEHAVIOUR_MODULE and FleetBehaviourOptions to runLoad.
 export {
   appliesTo,
   type CatalogKnowledge,
