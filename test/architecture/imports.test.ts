@@ -64,9 +64,6 @@ const DEBT: Record<string, string> = {
     "driver/http.ts sends through the engine's Transport (one retry policy for both) and conformance reaches " +
     'the engine through it: the driver becomes a plain loop over harness/client on a platform with a send ' +
     'function (issue 9)',
-  'harness/metrics -> site':
-    "metrics/aggregator.ts and deployment-samples.ts take the site's DeploymentCompliance type: an observer " +
-    'response type, to be exported once from protocol/observer.ts (issue 9)',
 };
 
 const AREAS = Object.keys(ALLOWED).sort((a, b) => b.length - a.length);
