@@ -1,6 +1,14 @@
 // The portable client layer (see README.md): what a runtime needs to run the fleet's clients against a
 // site. It brings a ClientPlatform and something that sends ClientRequests; the exchanges turn the fleet's
 // actions into requests and the replies into the fleet's result events.
+export type { Behaviour, ClientEvent, Decision, ShardContext } from './behaviour.ts';
+export {
+  type FleetBehaviourOptions,
+  FleetBehaviourOptionsError,
+  type FleetTargets,
+  type ForcedScanEvent,
+  validateBehaviourOptions,
+} from './behaviour-options.ts';
 export { CookieJar } from './cookie-jar.ts';
 export { DownloadExchange } from './download-exchange.ts';
 export {
@@ -18,6 +26,7 @@ export {
   type ExchangeStep,
   type SupTarget,
 } from './exchange.ts';
+export { FleetBehaviour } from './fleet-behaviour.ts';
 export {
   appliesTo,
   type CatalogKnowledge,

@@ -1,10 +1,11 @@
 // One behaviour, two ways of running it: the same seeded fleet slice run by the swarm (runLoad: a worker
 // thread, the scheduler, the undici transport, a site clock running at the run's speed) and by a plain
-// loop in this process (test/fleet-adapter/behaviour-loop.ts: the shard's fleet and client exchanges
-// stepped wake-up by wake-up on the site's manual clock) sends the same number of requests per operation.
+// loop in this process over the client layer (harness/client's FleetBehaviour, stepped wake-up by wake-up
+// by test/fleet-adapter/behaviour-loop.ts on the site's manual clock) sends the same number of requests
+// per operation.
 // Both start from nothing (fresh clients, empty knowledge) against their own identical reference site.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
 import {
   FLEET_BEHAVIOUR_MODULE,
   type FleetBehaviourOptions,

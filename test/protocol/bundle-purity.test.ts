@@ -227,7 +227,7 @@ describe('protocol/, harness/fleet and harness/client bundle for k6 v0.48', () =
     });
   });
 
-  it('runs the fleet and the client layer in a k6-like context on a platform of pure code', async () => {
+  it('runs the fleet, the client exchanges and the shard driver in a k6-like context on a pure platform', async () => {
     // The platform a k6 script would give, from pure code only (k6/crypto would supply sha1 there).
     const entry = {
       contents: `export * from './harness/client/index.ts';
@@ -259,6 +259,15 @@ describe('protocol/, harness/fleet and harness/client bundle for k6 v0.48', () =
        };
        const request = new lib.RegisterExchange(ctx, 0).start(now).actions[0];
        const sent = lib.parseCcmPost(request.headers['content-type'], request.body(), { inflate: platform.inflate });
+       // The whole shard driver too: the fleet behaviour's first turn of a fresh client is its registration.
+       const shard = { shard: 0, shards: 1, fleetSize: 4, clients: 4, globalIndex: (l) => l, seed: 7, virtualStart: now };
+       const knowledge = { format: 1, supUrl: '', discoveredAt: 0, catalogVersion: 1, lastChange: '',
+         maxExtendedUpdatesPerRequest: 50, updates: [], machines: [], coldScans: [] };
+       const behaviour = new lib.FleetBehaviour(shard, {
+         fleet: { start: 'fresh', rolloutRampMs: 0 },
+         targets: { mp: 'http://mp.test:8080', sups: ['http://sup.test:8530'], siteCode: 'PS1' }, knowledge,
+       }, ctx.signer, platform);
+       const first = behaviour.step(0, { kind: 'start' }, now);
        const jar = new lib.CookieJar(2);
        jar.set(1, { expiration: '2026-10-05T13:00:00Z', encryptedData: 'AAECAwQ=' });
        const fault = '<s:Fault><ErrorCode>CookieExpired</ErrorCode></s:Fault>';
@@ -272,6 +281,7 @@ describe('protocol/, harness/fleet and harness/client bundle for k6 v0.48', () =
          cookie: jar.get(1),
          fault: lib.replyErrorKind(500, faultBytes),
          eventIds: events.map((e) => e.eventInstanceId),
+         shardFirstTurn: first.actions.map((r) => [r.operation, r.origin]),
        };`,
     );
     expect(result).toEqual({
@@ -282,6 +292,7 @@ describe('protocol/, harness/fleet and harness/client bundle for k6 v0.48', () =
       cookie: { expiration: '2026-10-05T13:00:00Z', encryptedData: 'AAECAwQ=' },
       fault: 'soap:CookieExpired',
       eventIds: ['00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'],
+      shardFirstTurn: [['mp.registration', 'http://mp.test:8080']],
     });
   });
 

@@ -16,7 +16,7 @@ export {
   type FleetTargets,
   type ForcedScanEvent,
   validateBehaviourOptions,
-} from './options.ts';
+} from '../../client/behaviour-options.ts';
 
 /** runLoad's `behaviourModule` for the fleet behaviour. */
 export const FLEET_BEHAVIOUR_MODULE = new URL('./behaviour.ts', import.meta.url).href;

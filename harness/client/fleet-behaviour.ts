@@ -9,27 +9,27 @@ import {
   type FleetConfig,
   type FleetEvent,
   type ScanAction,
-} from '../../fleet/index.ts';
-import { mix32 } from '../../fleet/rng.ts';
-import type { Behaviour, ClientEvent, Decision, HttpAction, ShardContext } from '../behaviour.ts';
-import { CookieJar } from '../../client/cookie-jar.ts';
-import { DownloadExchange } from '../../client/download-exchange.ts';
+} from '../fleet/index.ts';
+import { mix32 } from '../fleet/rng.ts';
+import type { Behaviour, ClientEvent, Decision, ShardContext } from './behaviour.ts';
+import type { ClientRequest as HttpAction } from './request.ts';
+import { CookieJar } from './cookie-jar.ts';
+import { DownloadExchange } from './download-exchange.ts';
 import {
   type AdapterContext,
   type AdapterStats,
   emptyStats,
   type Exchange,
   type ExchangeStep,
-} from '../../client/exchange.ts';
-import { LocationExchange, RegisterExchange, StatePostExchange } from '../../client/mp-exchanges.ts';
-import type { ClientPlatform, RegistrationSigner } from '../../client/platform.ts';
-import { createNodePlatform } from '../node-platform.ts';
-import { type FleetBehaviourOptions, validateBehaviourOptions } from './options.ts';
-import { PolicyExchange } from '../../client/policy-exchange.ts';
-import { PolicyState } from '../../client/policy-state.ts';
-import { ScanExchange } from '../../client/scan-exchange.ts';
-import { ShardKnowledge } from '../../client/shard-knowledge.ts';
-import { SmsIdTable } from '../../client/sms-ids.ts';
+} from './exchange.ts';
+import { LocationExchange, RegisterExchange, StatePostExchange } from './mp-exchanges.ts';
+import type { ClientPlatform, RegistrationSigner } from './platform.ts';
+import { type FleetBehaviourOptions, validateBehaviourOptions } from './behaviour-options.ts';
+import { PolicyExchange } from './policy-exchange.ts';
+import { PolicyState } from './policy-state.ts';
+import { ScanExchange } from './scan-exchange.ts';
+import { ShardKnowledge } from './shard-knowledge.ts';
+import { SmsIdTable } from './sms-ids.ts';
 
 /** Fleet results fed back within one engine event (an exchange can end without a request). */
 const MAX_CHAINED_RESULTS = 16;
@@ -58,7 +58,7 @@ export class FleetBehaviour implements Behaviour {
     shard: ShardContext,
     options: FleetBehaviourOptions,
     signer: RegistrationSigner,
-    platform: ClientPlatform = createNodePlatform(),
+    platform: ClientPlatform,
   ) {
     validateBehaviourOptions(options);
     this.#shard = shard;
@@ -77,7 +77,7 @@ export class FleetBehaviour implements Behaviour {
         `shard ${shard.shard} holds ${shard.clients} clients, the fleet slice ${this.fleet.size}`,
       );
     }
-    const mp = new URL(options.targets.mp);
+    const mp = platform.splitUrl(options.targets.mp);
     this.#ctx = {
       fleet: this.fleet,
       knowledge: this.knowledge,
@@ -86,11 +86,11 @@ export class FleetBehaviour implements Behaviour {
       smsIds: new SmsIdTable(shard.clients),
       mp: {
         origin: mp.origin,
-        host: mp.hostname,
+        host: hostOf(mp.origin),
         siteCode: options.targets.siteCode,
         compress: options.compressMpMessages ?? true,
       },
-      sups: options.targets.sups.map((s) => ({ origin: new URL(s).origin })),
+      sups: options.targets.sups.map((s) => ({ origin: platform.splitUrl(s).origin })),
       signer,
       platform,
       verifyContent: options.verifyContent ?? false,
@@ -293,6 +293,11 @@ export class FleetBehaviour implements Behaviour {
     if (k < this.#forced.length) at = Math.min(at, this.#forcedAt(k, client));
     return Number.isFinite(at) ? at : null;
   }
+}
+
+/** The host of an origin as WHATWG URL's `hostname` gives it (an IPv6 address keeps its brackets). */
+function hostOf(origin: string): string {
+  return origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/:\d+$/, '');
 }
 
 function fleetConfig(shard: ShardContext, options: FleetBehaviourOptions): FleetConfig {

@@ -1,7 +1,7 @@
 // What `patchstorm run` hands the fleet behaviour (structured-clone data, one copy per worker), and its
 // validation: a bad value stops the run before it starts, naming the field.
-import type { FleetConfigInput } from '../../fleet/index.ts';
-import type { CatalogKnowledge } from '../../client/knowledge.ts';
+import type { FleetConfigInput } from '../fleet/index.ts';
+import type { CatalogKnowledge } from './knowledge.ts';
 
 export interface FleetTargets {
   /** MP origin (CCM_POST, policy bodies), e.g. http://mp:80. */
