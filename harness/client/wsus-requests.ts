@@ -1,5 +1,5 @@
-// The [MS-WUSP] requests of an emulated client as engine HttpActions: the SOAP envelope from
-// protocol/wsus, the headers and machine facts WUA sends (harness/driver/wsus-machine.ts), and the
+// The [MS-WUSP] requests of an emulated client as ClientRequests: the SOAP envelope from
+// protocol/wsus, the headers and machine facts WUA sends (wua-identity.ts), and the
 // driver-pass SystemSpec, the same for every client and so built once.
 import { buildWsusRequest, type Device, pathFor, type WsusRequest } from '../../protocol/wsus/index.ts';
 import { wsusHeaders } from './wua-identity.ts';
