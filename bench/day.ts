@@ -4,7 +4,7 @@
 // (generator CPU, site CPU, lateness, skipped actions).
 // Usage: npm run bench:day -- [--clients 100000] [--speed 144] [--workers N]
 import { parseArgs } from 'node:util';
-import { runBench } from '../harness/run/bench-run.ts';
+import { runBench } from './bench-run.ts';
 
 const { values } = parseArgs({
   options: {

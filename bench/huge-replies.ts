@@ -1,11 +1,11 @@
 // `npm run bench:huge-replies`: how much memory huge replies cost the swarm. A fresh fleet scans through a
 // proxy whose every SyncUpdates reply is a 200 MB body (first with Content-Length, then close-delimited),
-// with the default limits (driver/http-limits.ts: 64 MiB per reply, 256 MiB held per worker). Prints the
+// with the default limits (engine/http-limits.ts: 64 MiB per reply, 256 MiB held per worker). Prints the
 // process's peak RSS (coordinator + worker threads + the in-process site and proxy) against the bound.
 // Before the streaming caps and the per-worker budget a 300-client run reached about 1 GB.
 import { FLEET_BEHAVIOUR_MODULE } from '../harness/engine/fleet-adapter/index.ts';
 import { runLoad } from '../harness/engine/run.ts';
-import { MAX_BUFFERED_BYTES, MAX_REPLY_BYTES } from '../harness/driver/http-limits.ts';
+import { MAX_BUFFERED_BYTES, MAX_REPLY_BYTES } from '../harness/engine/http-limits.ts';
 import { FaultProxy } from '../test/faults/fault-proxy.ts';
 import { fleetOptions, streamHuge } from '../test/faults/matrix.ts';
 import { startTestSite, T0 } from '../test/fleet-adapter/site.ts';

@@ -5,7 +5,7 @@
 // Usage: npm run bench:scale -- [--clients 100000] [--speed 15] [--minutes 5] [--workers N] [--out influxdb=URL ...]
 // (`--out`: extra outputs, e.g. to measure what streaming to InfluxDB costs the generator's CPU.)
 import { parseArgs } from 'node:util';
-import { runBench } from '../harness/run/bench-run.ts';
+import { runBench } from './bench-run.ts';
 
 const { values } = parseArgs({
   options: {

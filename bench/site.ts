@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BenchFlags } from '../harness/bench/options.ts';
+import type { BenchFlags } from '../harness/cli/bench-options.ts';
 import { type BenchReport, formatBenchTable } from '../harness/bench/report.ts';
 import { benchCli } from '../harness/cli/bench.ts';
 import { HttpClient } from '../harness/driver/http.ts';

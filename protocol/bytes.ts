@@ -78,15 +78,112 @@ export function loneSurrogateAt(text: string): number {
   return LONE_SURROGATE.exec(text)?.index ?? -1;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+// UTF-8 by hand: k6 v0.48 has no TextEncoder/TextDecoder (docs/k6-runtime.md), and protocol/ must load
+// there. Both follow the WHATWG Encoding Standard, so they give what TextEncoder/TextDecoder give: a lone
+// surrogate encodes as U+FFFD, each maximal invalid subpart decodes as one U+FFFD, a leading BOM is
+// dropped. Only policy bodies in UTF-8 go through here (a few per run), so speed is not the point.
 
+/** Encodes text as UTF-8 (WHATWG: a lone surrogate becomes U+FFFD, EF BF BD). */
 export function utf8Encode(text: string): Uint8Array {
-  return encoder.encode(text);
+  const out = new Uint8Array(text.length * 3);
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[o++] = 0xc0 | (c >>> 6);
+      out[o++] = 0x80 | (c & 63);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        out[o++] = 0xf0 | (c >>> 18);
+        out[o++] = 0x80 | ((c >>> 12) & 63);
+        out[o++] = 0x80 | ((c >>> 6) & 63);
+        out[o++] = 0x80 | (c & 63);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[o++] = 0xe0 | (c >>> 12);
+    out[o++] = 0x80 | ((c >>> 6) & 63);
+    out[o++] = 0x80 | (c & 63);
+  }
+  return out.slice(0, o);
 }
 
+/** Decodes UTF-8 (WHATWG, as TextDecoder('utf-8') does: BOM dropped, invalid subparts as U+FFFD). */
 export function utf8Decode(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  const units: number[] = [];
+  const parts: string[] = [];
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
+    const b = bytes[i++]!;
+    if (b < 0x80) units.push(b);
+    else {
+      // Sequence length and the allowed range of the second byte (no overlongs, no surrogates, ≤ U+10FFFF).
+      let need = 0;
+      let lo = 0x80;
+      let hi = 0xbf;
+      let cp = 0;
+      if (b >= 0xc2 && b <= 0xdf) {
+        need = 1;
+        cp = b & 0x1f;
+      } else if (b >= 0xe0 && b <= 0xef) {
+        need = 2;
+        cp = b & 0xf;
+        if (b === 0xe0) lo = 0xa0;
+        if (b === 0xed) hi = 0x9f;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        need = 3;
+        cp = b & 7;
+        if (b === 0xf0) lo = 0x90;
+        if (b === 0xf4) hi = 0x8f;
+      }
+      let ok = need > 0;
+      for (let k = 0; ok && k < need; k++) {
+        const c = bytes[i];
+        if (c === undefined || c < lo || c > hi) ok = false;
+        else {
+          cp = (cp << 6) | (c & 63);
+          i++;
+          lo = 0x80;
+          hi = 0xbf;
+        }
+      }
+      if (!ok) units.push(0xfffd);
+      else if (cp < 0x10000) units.push(cp);
+      else units.push(0xd800 + ((cp - 0x10000) >>> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    }
+    if (units.length >= DECODE_CHUNK) {
+      parts.push(String.fromCharCode.apply(null, units));
+      units.length = 0;
+    }
+  }
+  parts.push(String.fromCharCode.apply(null, units));
+  return parts.join('');
+}
+
+/** Latin-1 (ISO 8859-1) bytes of text: each UTF-16 code unit's low byte, as Node's 'latin1' encoding. */
+export function latin1Encode(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Text of Latin-1 bytes: one character per byte. */
+export function latin1Decode(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += DECODE_CHUNK) {
+    parts.push(String.fromCharCode.apply(null, bytes.subarray(at, at + DECODE_CHUNK) as unknown as number[]));
+  }
+  return parts.join('');
 }
 
 /** Joins byte arrays into one. */

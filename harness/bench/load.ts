@@ -5,7 +5,7 @@
 // a client would, and later requests carry the new one.
 import { METHODS } from 'node:http';
 import autocannon from 'autocannon';
-import { replyErrorKind } from '../engine/reply-errors.ts';
+import { replyErrorKind } from '../client/reply-errors.ts';
 import type { PreparedRequest } from './requests.ts';
 
 export interface LoadOptions {

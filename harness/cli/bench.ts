@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Command, type CommanderError } from 'commander';
 import { loadOne } from '../bench/load.ts';
 import { BENCH_OPERATIONS, prepareOperation, ScannedClientCache } from '../bench/operations.ts';
-import { type BenchFlags, checkBenchFlags } from '../bench/options.ts';
+import { type BenchFlags, checkBenchFlags } from './bench-options.ts';
 import { BENCH_SCHEMA, type BenchReport, formatBenchTable } from '../bench/report.ts';
 import { HttpClient } from '../driver/http.ts';
 import { EXIT_ABORTED, EXIT_INVALID_INPUT, EXIT_OK } from '../metrics/exit-codes.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatDuration, parseDuration, type Profile } from '../../profiles/index.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import { observerTokenProblem } from '../../protocol/observer.ts';
-import type { HttpLimits } from '../driver/http-limits.ts';
+import type { HttpLimits } from '../engine/http-limits.ts';
 import { OutputError } from '../metrics/outputs/output.ts';
 import { type OutputSpec, parseOutFlags } from '../metrics/outputs/outputs.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
@@ -66,7 +66,7 @@ export interface CheckedRunFlags {
   grafanaUrl?: string;
   /** Said before the run (e.g. a deprecated form of an option). */
   notices: string[];
-  /** Request deadline and reply memory limits (defaults: driver/http-limits.ts). */
+  /** Request deadline and reply memory limits (defaults: engine/http-limits.ts). */
   limits: HttpLimits;
   thresholds: Thresholds;
 }

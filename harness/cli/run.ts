@@ -4,7 +4,7 @@
 // started in child processes and stopped at the end, also on Ctrl-C.
 import { Command, type CommanderError } from 'commander';
 import { BUILTIN_PROFILES, ProfileError, ProfileLoadError, resolveProfile } from '../../profiles/index.ts';
-import { FleetBehaviourOptionsError } from '../engine/fleet-adapter/options.ts';
+import { FleetBehaviourOptionsError } from '../client/behaviour-options.ts';
 import { CONNECTIONS, MAX_IN_FLIGHT } from '../engine/send-limits.ts';
 import { FleetConfigError } from '../fleet/config.ts';
 import { EXIT_ABORTED, EXIT_CODES, EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';

@@ -1,10 +1,10 @@
 // The protocol-level clients' HTTP layer (discovery, conformance, tests): a promise over the swarm's
 // transport (engine/transport.ts), so both share one retry policy (a reset on a reused keep-alive
-// socket is retried once on a fresh one, driver/retry-policy.ts), one overall request deadline and one
-// memory bound (driver/http-limits.ts: bodies capped while streaming, bytes held bounded per client).
+// socket is retried once on a fresh one, engine/retry-policy.ts), one overall request deadline and one
+// memory bound (engine/http-limits.ts: bodies capped while streaming, bytes held bounded per client).
 // Failures come back as HttpFailure with a named kind so a caller can count them instead of crashing.
 import { Transport } from '../engine/transport.ts';
-import { classify, type FailureKind, HttpFailure } from './http-failure.ts';
+import { classify, type FailureKind, HttpFailure } from '../engine/http-failure.ts';
 
 export { classify, type FailureKind, HttpFailure };
 

@@ -5,7 +5,7 @@
 // The rules it shares with the swarm live in harness/fleet: SyncUpdates rounds and pages (W-PAGE,
 // wsus-paging.ts) and the authorization GetConfig advertises (W-AUTH, wsus-auth.ts); server times are
 // read with the protocol's WSUS time parser (W-TIME).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   buildWsusRequest,
   type Device,
@@ -31,7 +31,7 @@ import {
   type WsusAuthorization,
 } from '../fleet/index.ts';
 import { HttpFailure, type HttpClient } from './http.ts';
-import { computerInfo, EMPTY_GUID, scanReportEvents, wsusHeaders } from './wsus-machine.ts';
+import { computerInfo, EMPTY_GUID, scanReportEvents, wsusHeaders } from '../client/wua-identity.ts';
 
 export interface WsusScanClientOptions {
   /** SUP origin, e.g. "http://127.0.0.1:8530" (the web services; content URLs come from the server). */
@@ -497,7 +497,7 @@ export class WsusScanClient {
   async #report(scan: ScanResult): Promise<void> {
     const now = this.#now();
     const applicable = [...this.#known.values()].filter((k) => k.isLeaf && k.applies).length;
-    const events = scanReportEvents(this.clientId, this.osBuild, this.#sequence, now, applicable);
+    const events = scanReportEvents(randomUUID, this.clientId, this.osBuild, this.#sequence, now, applicable);
     this.#sequence += events.length;
     await this.#call(() => ({
       operation: 'ReportEventBatch',

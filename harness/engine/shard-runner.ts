@@ -10,7 +10,7 @@ import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { SkipReason } from '../metrics/schema.ts';
 import type { Behaviour, ClientEvent, Decision, HttpAction } from './behaviour.ts';
 import type { VirtualClock } from './clock.ts';
-import { replyErrorKind } from './reply-errors.ts';
+import { replyErrorKind } from '../client/reply-errors.ts';
 import { MAX_IN_FLIGHT } from './send-limits.ts';
 import type { TransportCallback, TransportRequest } from './transport.ts';
 import { WakeHeap } from './wake-heap.ts';

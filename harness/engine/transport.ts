@@ -10,7 +10,7 @@
 // - a server that closes a keep-alive socket after every reply without `Connection: close`: a request
 //   that lands on such a socket fails with a reset before any reply byte; it is retried once on a
 //   fresh connection (a one-shot Client, so it can't pick another stale pooled socket) as the retry
-//   policy says (driver/retry-policy.ts);
+//   policy says (engine/retry-policy.ts);
 // - bodies without Content-Length, ended by the close: undici reads them to the end;
 // - odd Content-Type case: headers are handed over as-is and `parseMediaType` reads them tolerantly;
 // - a server that drips or stalls: every request has an overall deadline (headers + body), checked by
@@ -21,9 +21,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { buildConnector, Client, type Dispatcher, Pool, util } from 'undici';
-import { classify, HttpFailure } from '../driver/http-failure.ts';
-import { MAX_BUFFERED_BYTES, MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../driver/http-limits.ts';
-import { retryOnFreshSocket } from '../driver/retry-policy.ts';
+import { classify, HttpFailure } from './http-failure.ts';
+import { MAX_BUFFERED_BYTES, MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from './http-limits.ts';
+import { retryOnFreshSocket } from './retry-policy.ts';
 import type { TransportErrorKind } from '../metrics/schema.ts';
 import { CONNECTIONS } from './send-limits.ts';
 
@@ -32,7 +32,7 @@ export interface TransportOptions {
   connections?: number;
   /** Idle keep-alive sockets are closed after this long (default 10 s). */
   keepAliveTimeoutMs?: number;
-  /** Overall deadline of a request, headers + body (default REQUEST_TIMEOUT_MS, driver/http-limits.ts). */
+  /** Overall deadline of a request, headers + body (default REQUEST_TIMEOUT_MS, engine/http-limits.ts). */
   timeoutMs?: number;
   connectTimeoutMs?: number;
   /** PEM CA to trust for HTTPS origins. */

@@ -2,7 +2,7 @@
 // (a) the current interval, drained once per tick for the live sinks, and (b) run totals for the
 // summary. Memory is bounded by the number of operations, never by run length: histograms are merged,
 // not appended.
-import type { DeploymentCompliance } from '../../site/statemsg/deployment-compliance.ts';
+import type { DeploymentCompliance } from '../../protocol/observer.ts';
 import type { MetricsDelta } from './delta.ts';
 import { type DeploymentOutcome, DeploymentSamples } from './deployment-samples.ts';
 import { decodeHistogram, type Histogram, newHistogram, percentileMs } from './histogram.ts';

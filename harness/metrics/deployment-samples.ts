@@ -2,7 +2,7 @@
 // deployment with a deadline, the last sample taken at or before its deadline — the figure behind the
 // first question of a Patch Tuesday review, "how many clients installed it by the deadline?".
 // Bounded: one sample per deployment is kept, however long the run.
-import type { DeploymentCompliance } from '../../site/statemsg/deployment-compliance.ts';
+import type { DeploymentCompliance } from '../../protocol/observer.ts';
 
 /** A deployment figure and the virtual time (ms) it was sampled. */
 export interface DeploymentSample extends DeploymentCompliance {

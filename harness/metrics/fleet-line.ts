@@ -1,5 +1,5 @@
 // The summary's "fleet:" lines: what the emulated clients were doing at the end and what they did, from
-// the behaviour gauges the fleet adapter publishes (harness/engine/fleet-adapter/fleet-behaviour.ts
+// the behaviour gauges the fleet adapter publishes (harness/client/fleet-behaviour.ts
 // gauges(): `fleet.activity.<activity>`, `fleet.scans*`, compliance and queue sizes, summed over shards).
 // Other behaviours (synthetic, benchmarks) publish none of these, and then there is no fleet line.
 import { formatCount } from './format.ts';

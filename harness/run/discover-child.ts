@@ -1,11 +1,11 @@
 // Child-process entry of the run-start catalog discovery (see discover-process.ts). Reads its options
 // as JSON from argv[2], writes the CatalogKnowledge as JSON to stdout, errors to stderr with exit 1.
 import { HttpClient } from '../driver/http.ts';
-import { discoverCatalogKnowledge } from '../engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../run/discover-knowledge.ts';
 import type { DiscoveryRequest } from './discover-process.ts';
 
 const request = JSON.parse(process.argv[2]!) as DiscoveryRequest;
-// The same deadline and memory limits as the swarm (driver/http-limits.ts defaults unless the run set them).
+// The same deadline and memory limits as the swarm (engine/http-limits.ts defaults unless the run set them).
 const http = new HttpClient({ ...request.tls, ...request.limits });
 try {
   const knowledge = await discoverCatalogKnowledge({

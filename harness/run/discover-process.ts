@@ -4,7 +4,7 @@
 // gives it all back when it exits. What comes back is the CatalogKnowledge as JSON (under 1 MB).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { HttpLimits } from '../driver/http-limits.ts';
+import type { HttpLimits } from '../engine/http-limits.ts';
 import type { CatalogKnowledge } from '../engine/fleet-adapter/index.ts';
 
 export interface DiscoveryRequest {
@@ -13,7 +13,7 @@ export interface DiscoveryRequest {
   siteCode: string;
   builds: number[];
   tls: { caFile?: string; insecure?: boolean };
-  /** The run's request deadline and memory limits (defaults: driver/http-limits.ts), shared with the swarm. */
+  /** The run's request deadline and memory limits (defaults: engine/http-limits.ts), shared with the swarm. */
   limits?: HttpLimits;
 }
 

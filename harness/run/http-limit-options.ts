@@ -1,12 +1,12 @@
 // Pure parsing of the request-deadline and memory-limit options a command may take (`--request-timeout
 // 30s`, `--max-reply-size 64MiB`, `--max-buffered 256MiB`), checked against the ranges of their one home,
-// driver/http-limits.ts. The result is an HttpLimits for the swarm's transport, discovery and conformance.
+// engine/http-limits.ts. The result is an HttpLimits for the swarm's transport, discovery and conformance.
 import {
   type HttpLimits,
   MAX_BUFFERED_BYTES,
   MAX_REPLY_BYTES,
   REQUEST_TIMEOUT_MS,
-} from '../driver/http-limits.ts';
+} from '../engine/http-limits.ts';
 import { parseDuration } from '../../profiles/duration.ts';
 
 export class HttpLimitOptionError extends Error {

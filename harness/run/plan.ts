@@ -1,7 +1,7 @@
 // What one `patchstorm run` will do, decided before anything starts: the validated profile with the
 // command line's overrides applied, where the load goes, and where the report is written.
 import type { Profile } from '../../profiles/index.ts';
-import type { HttpLimits } from '../driver/http-limits.ts';
+import type { HttpLimits } from '../engine/http-limits.ts';
 import type { OutputSpec } from '../metrics/outputs/outputs.ts';
 import type { Thresholds } from '../metrics/thresholds.ts';
 
@@ -36,7 +36,7 @@ export interface RunPlan {
   maxInFlight?: number;
   target: ExternalTarget | EmbeddedTarget;
   tls: { caFile?: string; insecure?: boolean };
-  /** Request deadline and reply memory limits for the swarm and discovery (defaults: driver/http-limits.ts). */
+  /** Request deadline and reply memory limits for the swarm and discovery (defaults: engine/http-limits.ts). */
   limits: HttpLimits;
   /** The run's folder: summary.json, timeline.ndjson and relative output files. */
   outDir: string;

@@ -9,32 +9,9 @@ import {
   AssignmentEnforcementState,
   TopicType,
 } from '../../protocol/mp/state-codes.ts';
+import type { DeploymentCompliance } from '../../protocol/observer.ts';
 
-/**
- * One deployment's figure, as `GET /api/deployments/compliance` answers it (the one home of this shape:
- * the harness's metrics import it). Every client the site knows is targeted (the reference site deploys
- * to All Systems): targeted = required + downloaded + installed + failed + pendingRestart + unknown.
- */
-export interface DeploymentCompliance {
-  /** Assignment id, e.g. "{5A000001-0000-4000-8000-000000000000}". */
-  id: string;
-  name: string;
-  /** Deadline, epoch ms of the site clock (the run's virtual time), when the deployment has one. */
-  deadline?: number;
-  targeted: number;
-  /** Non-compliant, nothing downloaded yet (300 state 2, 301 state 7 downloading). */
-  required: number;
-  /** Content downloaded, not installed yet (301 states 8 downloaded, 1 installing, 3, 10, 11, 12 waiting). */
-  downloaded: number;
-  /** Compliant: every deployed update installed or not required (300 state 1, 301 state 4 success). */
-  installed: number;
-  /** 301 states 6 failed install and 9 download failed. */
-  failed: number;
-  /** 301 states 5 pending restart and 2 waiting restart. */
-  pendingRestart: number;
-  /** Targeted, but no processed 300/301 message for this deployment. */
-  unknown: number;
-}
+export type { DeploymentCompliance };
 
 export type DeploymentStatus = 'required' | 'downloaded' | 'installed' | 'failed' | 'pendingRestart';
 

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
 import { WsusScanClient } from '../../harness/driver/wsus-client.ts';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseWsusTime } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from '../fleet-adapter/behaviour-loop.ts';
@@ -91,6 +91,7 @@ describe(`W-TIME (TZ=${process.env.TZ ?? 'unset'}, UTC offset ${-new Date(T0).ge
         },
       },
       await createRegistrationSigner(),
+      createNodePlatform(),
     );
     const loop = new BehaviourLoop(behaviour, clients, site.model.clock);
     try {

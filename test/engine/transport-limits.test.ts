@@ -4,7 +4,7 @@
 // policy against a server that closes after every reply without `Connection: close`.
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, HttpFailure } from '../../harness/driver/http.ts';
-import { retryAfterMs, retryOnFreshSocket } from '../../harness/driver/retry-policy.ts';
+import { retryAfterMs, retryOnFreshSocket } from '../../harness/engine/retry-policy.ts';
 import { Transport, type TransportResult } from '../../harness/engine/transport.ts';
 import { rawServer, type TestServer } from './misbehaving-servers.ts';
 

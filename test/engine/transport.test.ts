@@ -1,6 +1,6 @@
 import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseMediaType, replyErrorKind } from '../../harness/engine/reply-errors.ts';
+import { parseMediaType, replyErrorKind } from '../../harness/client/reply-errors.ts';
 import { Transport, type TransportRequest, type TransportResult } from '../../harness/engine/transport.ts';
 import { httpServer, httpsServer, rawServer, type TestServer } from './misbehaving-servers.ts';
 

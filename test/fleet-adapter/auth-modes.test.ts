@@ -4,12 +4,10 @@
 // cookie with GetCookie alone; a SUP with SimpleTargeting at another ServiceUrl is asked there.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpAction } from '../../harness/engine/behaviour.ts';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { freshFleetOptions, startTestSite, T0 } from './site.ts';
@@ -32,6 +30,7 @@ async function run(options: FleetBehaviourOptions, until: number): Promise<Fleet
     shardContext(CLIENTS, 5, T0),
     options,
     await createRegistrationSigner(),
+    createNodePlatform(),
   );
   loop = new BehaviourLoop(behaviour, CLIENTS, site!.model.clock);
   await loop.runUntil(until);
@@ -95,6 +94,7 @@ describe('the swarm and GetConfig AuthInfo', () => {
       shardContext(CLIENTS, 5, T0),
       options,
       await createRegistrationSigner(),
+      createNodePlatform(),
     );
     loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
     const authPaths: string[] = [];

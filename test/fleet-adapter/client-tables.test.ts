@@ -1,8 +1,8 @@
 // The compact per-client protocol state: WSUS cookies in one slab, SMSIDs in 16 bytes, and the fleet
 // slice with a stride that a striped worker shard uses.
 import { describe, expect, it } from 'vitest';
-import { CookieJar } from '../../harness/engine/fleet-adapter/cookie-jar.ts';
-import { SmsIdTable } from '../../harness/engine/fleet-adapter/sms-ids.ts';
+import { CookieJar } from '../../harness/client/cookie-jar.ts';
+import { SmsIdTable } from '../../harness/client/sms-ids.ts';
 import { defineFleetConfig, Fleet } from '../../harness/fleet/index.ts';
 
 const cookie = (n: number, length = 256) => ({

@@ -4,12 +4,10 @@
 // downloaded before the deadline, installed rises after it, and the failures the fleet was told to make
 // show as failed. The clients' 300/301 messages name the deployment by its assignment id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { DeploymentCompliance } from '../../harness/metrics/aggregator.ts';
 import { fetchDeploymentCompliance } from '../../harness/metrics/deployment-probe.ts';
 import { parseCcmPost, parseStateMessageReport, type StateMessage } from '../../protocol/mp/index.ts';
@@ -56,6 +54,7 @@ beforeAll(async () => {
     shardContext(CLIENTS, 5, T0),
     options,
     await createRegistrationSigner(),
+    createNodePlatform(),
   );
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   loop.inspect = (_client, action, result) => {

@@ -3,12 +3,10 @@
 // ranged GETs, SHA-1 checked), install at the deadline and report 402 Installed and 500 Installed, which
 // the site's compliance shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { parseCcmPost, parseStateMessageReport, type StateMessage } from '../../protocol/mp/index.ts';
 import type { CatalogUpdate } from '../../site/catalog/types.ts';
 import type { RunningSite } from '../../site/server.ts';
@@ -45,7 +43,12 @@ beforeAll(async () => {
     verifyContent: true,
     downloadChunkBytes: 256 * 1024,
   };
-  behaviour = new FleetBehaviour(shardContext(CLIENTS, 21, T0), options, await createRegistrationSigner());
+  behaviour = new FleetBehaviour(
+    shardContext(CLIENTS, 21, T0),
+    options,
+    await createRegistrationSigner(),
+    createNodePlatform(),
+  );
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   loop.inspect = (_client, action, result) => {
     if (action.operation === 'dp.head' || action.operation === 'dp.get') dpPaths.push(action.path);

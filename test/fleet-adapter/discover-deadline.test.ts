@@ -3,7 +3,7 @@
 // a huge reply was buffered whole (905 MB for a 200 MB reply).
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
-import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { rawServer, type TestServer } from '../engine/misbehaving-servers.ts';
 
 const open: { close(): Promise<void> }[] = [];

@@ -6,9 +6,9 @@ import { WsusScanClient } from '../../harness/driver/wsus-client.ts';
 import {
   appliesTo,
   type CatalogKnowledge,
-  discoverCatalogKnowledge,
   isSoftwareUpdate,
 } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { startTestSite } from './site.ts';
 

@@ -2,8 +2,8 @@
 // (learning the whole catalog from the wire: the shard starts with empty knowledge), and post state
 // messages that the site's processor turns into per-update compliance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { freshFleetOptions, startTestSite, T0 } from './site.ts';
@@ -17,7 +17,12 @@ let behaviour: FleetBehaviour;
 beforeAll(async () => {
   site = await startTestSite({ catalog: { seed: 7, leafUpdates: 300, builds: [22631, 19045] } });
   const options = freshFleetOptions(site);
-  behaviour = new FleetBehaviour(shardContext(CLIENTS, 11, T0), options, await createRegistrationSigner());
+  behaviour = new FleetBehaviour(
+    shardContext(CLIENTS, 11, T0),
+    options,
+    await createRegistrationSigner(),
+    createNodePlatform(),
+  );
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   await loop.runUntil(T0 + 4 * HOUR);
 }, 120_000);

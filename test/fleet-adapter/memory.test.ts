@@ -4,12 +4,11 @@
 // with 100,000 clients over 2 workers); the bound asserted is deliberately loose.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { liveBytes } from '../live-bytes.ts';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { type CatalogKnowledge, discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import {
-  createRegistrationSigner,
-  type RegistrationSigner,
-} from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { CatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import type { RegistrationSigner } from '../../harness/client/platform.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { DEFAULT_MACHINES } from '../../harness/fleet/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { shardContext } from './behaviour-loop.ts';
@@ -45,6 +44,7 @@ it('a 100,000-client warm shard with cookies and SMSIDs', () => {
       knowledge,
     },
     signer,
+    createNodePlatform(),
   );
   const built = liveBytes();
   // Steady state: every client has scanned this hour (a 256-byte WSUS cookie) and registered (SMSID).

@@ -6,8 +6,8 @@
 // end up with every in-scope revision exactly once. What is in scope comes from the same fleet (same
 // seeds) against a site that serves each tier in one page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
@@ -36,6 +36,7 @@ async function coldScansAgainst(pageSize: number): Promise<{ pages: ColdScanPage
     shardContext(CLIENTS, 3, T0),
     options,
     await createRegistrationSigner(),
+    createNodePlatform(),
   );
   const loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   const pages: ColdScanPages = new Map();

@@ -3,12 +3,10 @@
 // that refuses connections is retried, then the clients move to the next SUP in targets.sups.
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { startTestSite, T0 } from './site.ts';
@@ -54,6 +52,7 @@ describe('recovery', () => {
       shardContext(clients, 3, T0),
       options,
       await createRegistrationSigner(),
+      createNodePlatform(),
     );
     loop = new BehaviourLoop(behaviour, clients, site.model.clock);
     await loop.runUntil(T0 + 20 * MIN);
@@ -93,6 +92,7 @@ describe('recovery', () => {
       shardContext(clients, 9, T0),
       options,
       await createRegistrationSigner(),
+      createNodePlatform(),
     );
     loop = new BehaviourLoop(behaviour, clients, site.model.clock);
     await loop.runUntil(T0 + 4 * HOUR);

@@ -3,10 +3,10 @@
 // protocol operation and the fleet gauges summed over both shards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  discoverCatalogKnowledge,
   FLEET_BEHAVIOUR_MODULE,
   type FleetBehaviourOptions,
 } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
 import { runLoad } from '../../harness/engine/run.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { startTestSite, T0 } from './site.ts';

@@ -3,9 +3,9 @@
 // CPU inside the behaviour (building requests, reading replies). Prints the figures; asserts only that
 // every scan succeeded.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import { discoverCatalogKnowledge } from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
 import { startTestSite, T0 } from './site.ts';
@@ -38,6 +38,7 @@ it('warm forced scans: wall time and behaviour CPU per scan', async () => {
       events: { forcedScans: [{ at: T0 + 60_000 }] },
     },
     await createRegistrationSigner(),
+    createNodePlatform(),
   );
   let cpu = 0;
   const timed = {

@@ -2,13 +2,10 @@
 // the whole cache and gets nothing new (W-DELTA); after a catalog publish, their next scans pick up
 // exactly the new updates, which the shard parses once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetBehaviour } from '../../harness/engine/fleet-adapter/fleet-behaviour.ts';
-import {
-  type CatalogKnowledge,
-  discoverCatalogKnowledge,
-  type FleetBehaviourOptions,
-} from '../../harness/engine/fleet-adapter/index.ts';
-import { createRegistrationSigner } from '../../harness/engine/fleet-adapter/mp-requests.ts';
+import { FleetBehaviour } from '../../harness/client/fleet-behaviour.ts';
+import type { CatalogKnowledge, FleetBehaviourOptions } from '../../harness/engine/fleet-adapter/index.ts';
+import { discoverCatalogKnowledge } from '../../harness/run/discover-knowledge.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { scanSyncUpdatesSummary } from '../../protocol/wsus/index.ts';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from './behaviour-loop.ts';
@@ -49,7 +46,12 @@ beforeAll(async () => {
     knowledge,
     events: { forcedScans: [{ at: T0 + 10 * MIN, spreadMs: 5 * MIN }] },
   };
-  behaviour = new FleetBehaviour(shardContext(CLIENTS, 5, T0), options, await createRegistrationSigner());
+  behaviour = new FleetBehaviour(
+    shardContext(CLIENTS, 5, T0),
+    options,
+    await createRegistrationSigner(),
+    createNodePlatform(),
+  );
   loop = new BehaviourLoop(behaviour, CLIENTS, site.model.clock);
   loop.inspect = (client, action, result) => {
     if (action.operation !== 'wsus.SyncUpdates' || !result.ok || result.status !== 200) return;

@@ -6,6 +6,8 @@ import {
   concatBytes,
   hexDecode,
   hexEncode,
+  latin1Decode,
+  latin1Encode,
   utf8Decode,
   utf8Encode,
   utf16leDecode,
@@ -27,6 +29,62 @@ describe('utf16le', () => {
   it('round-trips surrogate pairs and long strings (chunked decode)', () => {
     const text = `😀${'x'.repeat(20_000)}é`;
     expect(utf16leDecode(utf16leEncode(text, true))).toBe(text);
+  });
+});
+
+describe('utf8 (by hand: k6 has no TextEncoder/TextDecoder)', () => {
+  /** A seeded xorshift, so a failure names bytes that can be replayed. */
+  function randomBytes(seed: number, length: number): Uint8Array<ArrayBuffer> {
+    let x = seed;
+    return Uint8Array.from({ length }, () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x & 0xff;
+    });
+  }
+
+  it('encodes as TextEncoder does, lone surrogates included', () => {
+    const encoder = new TextEncoder();
+    for (const text of [
+      '',
+      'plain ASCII',
+      'é€😀',
+      'a\uD800b',
+      '\uDC00',
+      'x\uDBFF',
+      '\uD83D\uDE00\uD83D',
+      '\u07FF\u0800\uFFFF',
+    ]) {
+      expect([...utf8Encode(text)], JSON.stringify(text)).toEqual([...encoder.encode(text)]);
+    }
+  });
+
+  it('decodes as TextDecoder does: BOM dropped, each invalid subpart one U+FFFD', () => {
+    const decoder = new TextDecoder('utf-8');
+    const cases: Uint8Array<ArrayBuffer>[] = [
+      [0xef, 0xbb, 0xbf, 0x41],
+      [0xc0, 0x80],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf0, 0x9f, 0x98],
+      [0xe2, 0x82],
+      [0xff, 0x41, 0x80],
+    ].map((b) => Uint8Array.from(b));
+    for (let seed = 1; seed <= 200; seed++) cases.push(randomBytes(seed * 7919, 64));
+    for (const bytes of cases) expect(utf8Decode(bytes), [...bytes].join(',')).toBe(decoder.decode(bytes));
+    const long = `😀${'é'.repeat(20_000)}`;
+    expect(utf8Decode(utf8Encode(long))).toBe(long);
+  });
+});
+
+describe('latin1', () => {
+  it('is what Buffer calls latin1, both ways', () => {
+    const text = `caf\u00e9 \u00ff\u0100\u20ac${'z'.repeat(20_000)}`;
+    expect([...latin1Encode(text)]).toEqual([...Buffer.from(text, 'latin1')]);
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(latin1Decode(all)).toBe(Buffer.from(all).toString('latin1'));
   });
 });
 

@@ -1,11 +1,6 @@
 // The fleet behaviour plug-in for the engine (harness/engine/behaviour.ts): the harness/fleet state machine
-// per shard, its actions performed as real protocol exchanges. `patchstorm run` discovers the catalog once,
-// then passes FLEET_BEHAVIOUR_MODULE and FleetBehaviourOptions to runLoad.
-export {
-  type DiscoverOptions,
-  DiscoveryError,
-  discoverCatalogKnowledge,
-} from './discover.ts';
+// per shard, its actions performed as real protocol exchanges. `patchstorm run` discovers the catalog once
+// (harness/run/discover-knowledge.ts), then passes FLEET_BEHAVIOUR_MODULE and FleetBehaviourOptions to runLoad.
 export {
   appliesTo,
   type CatalogKnowledge,
@@ -14,14 +9,14 @@ export {
   type KnownUpdate,
   type KnownUpdateKind,
   type MachineKnowledge,
-} from './knowledge.ts';
+} from '../../client/knowledge.ts';
 export {
   type FleetBehaviourOptions,
   FleetBehaviourOptionsError,
   type FleetTargets,
   type ForcedScanEvent,
   validateBehaviourOptions,
-} from './options.ts';
+} from '../../client/behaviour-options.ts';
 
 /** runLoad's `behaviourModule` for the fleet behaviour. */
 export const FLEET_BEHAVIOUR_MODULE = new URL('./behaviour.ts', import.meta.url).href;

@@ -1,8 +1,7 @@
-// What an emulated WUA client says about itself on the wire, shared by the protocol-level scan client
-// (wsus-client.ts) and the fleet's requests (engine/fleet-adapter): the headers real WUA sends, the
-// RegisterComputer ComputerInfo of a machine of an OS build, and the two events it reports after a scan.
-// These are the same for every client of a build, so they are built once.
-import { randomUUID } from 'node:crypto';
+// What an emulated WUA client says about itself on the wire, shared by the fleet's scans (scan-exchange.ts)
+// and the driver's protocol-level scan client (harness/driver/wsus-client.ts): the headers real WUA sends,
+// the RegisterComputer ComputerInfo of a machine of an OS build, and the two events it reports after a
+// scan. These are the same for every client of a build, so they are built once.
 import {
   type ComputerInfo,
   formatWsusTime,
@@ -70,8 +69,9 @@ export function computerInfo(build: number, dnsName: string): ComputerInfo {
 }
 
 /** The two events WUA reports after a scan (147 detection finished, 156 agent status), numbered from
- *  firstSequence. */
+ *  firstSequence; `uuid` gives each its EventInstanceID (the platform's, ClientPlatform.uuid). */
 export function scanReportEvents(
+  uuid: () => string,
   susClientId: string,
   build: number,
   firstSequence: number,
@@ -84,7 +84,7 @@ export function scanReportEvents(
     targetSid: susClientId,
     sequenceNumber: sequence,
     timeAtTarget: time,
-    eventInstanceId: randomUUID(),
+    eventInstanceId: uuid(),
     namespaceId: 1,
     eventId,
     sourceId: 101,

@@ -2,10 +2,10 @@
 // value and what would be valid.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../profiles/index.ts';
-import { checkPemOption } from '../cli/pem-option.ts';
-import { httpUrl, integer, OptionError } from '../cli/run-options.ts';
-import { BENCH_OPERATIONS, type BenchOperation, NEEDS } from './operations.ts';
-import type { BenchTarget } from './requests.ts';
+import { checkPemOption } from './pem-option.ts';
+import { httpUrl, integer, OptionError } from './run-options.ts';
+import { BENCH_OPERATIONS, type BenchOperation, NEEDS } from '../bench/operations.ts';
+import type { BenchTarget } from '../bench/requests.ts';
 
 export interface BenchFlags {
   sup?: string;

@@ -4,7 +4,7 @@
 // (discover.ts) and handed to every worker as structured-clone data, so "already scanned yesterday"
 // clients get a realistic cache without each of them cold-scanning 5 MB. Workers extend their own copy
 // when warm scans bring revisions nobody knew (shard-knowledge.ts).
-import type { WsusAuthorization } from '../../fleet/index.ts';
+import type { WsusAuthorization } from '../fleet/index.ts';
 
 /** What a revision is, from its Core fragment's Properties/@UpdateType. */
 export type KnownUpdateKind = 'category' | 'detectoid' | 'software' | 'driver' | 'other';

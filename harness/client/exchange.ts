@@ -1,18 +1,19 @@
 // A protocol exchange in flight for one client: the small cursor that turns one fleet action (scan,
 // policy poll, download...) into a sequence of HTTP requests and, at the end, one fleet result event.
 // It exists only while the exchange runs; the engine hands it back as the `tag` of each request.
-import type { Fleet, FleetEvent } from '../../fleet/index.ts';
-import type { ErrorKind } from '../../metrics/schema.ts';
-import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+import type { Fleet, FleetEvent } from '../fleet/index.ts';
+import type { ErrorKind } from './error-kinds.ts';
+import type { ClientRequest, ClientReply } from './request.ts';
 import type { CookieJar } from './cookie-jar.ts';
-import type { MpTarget, RegistrationSigner } from './mp-requests.ts';
+import type { MpTarget } from './mp-requests.ts';
+import type { ClientPlatform, RegistrationSigner } from './platform.ts';
 import type { PolicyState } from './policy-state.ts';
 import type { ShardKnowledge } from './shard-knowledge.ts';
 import type { SmsIdTable } from './sms-ids.ts';
 
 export interface ExchangeStep {
   /** Requests to send now (at most one per exchange: each step waits for its reply). */
-  actions?: HttpAction[];
+  actions?: ClientRequest[];
   /** Send `actions` at this virtual time instead of now (a 503's Retry-After honoured). */
   sendAt?: number;
   /** The exchange is over: this goes to the fleet. */
@@ -25,8 +26,8 @@ export interface Exchange {
   /** Global client index. */
   readonly client: number;
   start(now: number): ExchangeStep;
-  reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep;
-  failure(action: HttpAction, error: string, now: number): ExchangeStep;
+  reply(action: ClientRequest, reply: ClientReply, now: number): ExchangeStep;
+  failure(action: ClientRequest, error: string, now: number): ExchangeStep;
 }
 
 export interface SupTarget {
@@ -43,6 +44,8 @@ export interface AdapterContext {
   mp: MpTarget;
   sups: readonly SupTarget[];
   signer: RegistrationSigner;
+  /** Hashing, zlib, UUIDs, URL splitting and the wall clock of the runtime the client runs in. */
+  platform: ClientPlatform;
   verifyContent: boolean;
   chunkBytes: number;
   /** Local slot (shard-local index) of a global client index. */
@@ -81,13 +84,12 @@ export function emptyStats(): AdapterStats {
 }
 
 /** A reply body as text (UTF-8; SOAP and policy XML). */
-export function replyText(reply: HttpOutcomeReply): string {
-  const b = reply.body;
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+export function replyText(ctx: AdapterContext, reply: ClientReply): string {
+  return ctx.platform.utf8Decode(reply.body);
 }
 
 /** The reply's Content-Type header as one string. */
-export function contentType(reply: HttpOutcomeReply): string {
+export function contentType(reply: ClientReply): string {
   const v = reply.headers['content-type'];
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
 }

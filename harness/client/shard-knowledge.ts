@@ -16,8 +16,8 @@ import {
   type MachineUpdateTable,
   SIMPLE_TARGETING,
   type WsusAuthorization,
-} from '../../fleet/index.ts';
-import type { UpdateInfo } from '../../../protocol/wsus/index.ts';
+} from '../fleet/index.ts';
+import type { UpdateInfo } from '../../protocol/wsus/index.ts';
 import {
   appliesTo,
   type CatalogKnowledge,

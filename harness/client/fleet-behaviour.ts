@@ -9,9 +9,10 @@ import {
   type FleetConfig,
   type FleetEvent,
   type ScanAction,
-} from '../../fleet/index.ts';
-import { mix32 } from '../../fleet/rng.ts';
-import type { Behaviour, ClientEvent, Decision, HttpAction, ShardContext } from '../behaviour.ts';
+} from '../fleet/index.ts';
+import { mix32 } from '../fleet/rng.ts';
+import type { Behaviour, ClientEvent, Decision, ShardContext } from './behaviour.ts';
+import type { ClientRequest as HttpAction } from './request.ts';
 import { CookieJar } from './cookie-jar.ts';
 import { DownloadExchange } from './download-exchange.ts';
 import {
@@ -22,8 +23,8 @@ import {
   type ExchangeStep,
 } from './exchange.ts';
 import { LocationExchange, RegisterExchange, StatePostExchange } from './mp-exchanges.ts';
-import type { RegistrationSigner } from './mp-requests.ts';
-import { type FleetBehaviourOptions, validateBehaviourOptions } from './options.ts';
+import type { ClientPlatform, RegistrationSigner } from './platform.ts';
+import { type FleetBehaviourOptions, validateBehaviourOptions } from './behaviour-options.ts';
 import { PolicyExchange } from './policy-exchange.ts';
 import { PolicyState } from './policy-state.ts';
 import { ScanExchange } from './scan-exchange.ts';
@@ -53,7 +54,12 @@ export class FleetBehaviour implements Behaviour {
   readonly #local = { offlineScans: 0, installs: 0, restarts: 0 };
   #lastNow = 0;
 
-  constructor(shard: ShardContext, options: FleetBehaviourOptions, signer: RegistrationSigner) {
+  constructor(
+    shard: ShardContext,
+    options: FleetBehaviourOptions,
+    signer: RegistrationSigner,
+    platform: ClientPlatform,
+  ) {
     validateBehaviourOptions(options);
     this.#shard = shard;
     const config = fleetConfig(shard, options);
@@ -71,7 +77,7 @@ export class FleetBehaviour implements Behaviour {
         `shard ${shard.shard} holds ${shard.clients} clients, the fleet slice ${this.fleet.size}`,
       );
     }
-    const mp = new URL(options.targets.mp);
+    const mp = platform.splitUrl(options.targets.mp);
     this.#ctx = {
       fleet: this.fleet,
       knowledge: this.knowledge,
@@ -80,12 +86,13 @@ export class FleetBehaviour implements Behaviour {
       smsIds: new SmsIdTable(shard.clients),
       mp: {
         origin: mp.origin,
-        host: mp.hostname,
+        host: hostOf(mp.origin),
         siteCode: options.targets.siteCode,
         compress: options.compressMpMessages ?? true,
       },
-      sups: options.targets.sups.map((s) => ({ origin: new URL(s).origin })),
+      sups: options.targets.sups.map((s) => ({ origin: platform.splitUrl(s).origin })),
       signer,
+      platform,
       verifyContent: options.verifyContent ?? false,
       chunkBytes: options.downloadChunkBytes ?? DEFAULT_CHUNK_BYTES,
       slotOf: (client) => (client - shard.shard) / shard.shards,
@@ -286,6 +293,11 @@ export class FleetBehaviour implements Behaviour {
     if (k < this.#forced.length) at = Math.min(at, this.#forcedAt(k, client));
     return Number.isFinite(at) ? at : null;
   }
+}
+
+/** The host of an origin as WHATWG URL's `hostname` gives it (an IPv6 address keeps its brackets). */
+function hostOf(origin: string): string {
+  return origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/:\d+$/, '');
 }
 
 function fleetConfig(shard: ShardContext, options: FleetBehaviourOptions): FleetConfig {

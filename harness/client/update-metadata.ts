@@ -1,12 +1,13 @@
 // Turning the wire metadata of a revision into a KnownUpdate: the Core fragment of SyncUpdates (identity,
 // kind, applicability, bundled updates) and the Extended fragment of GetExtendedUpdateInfo (files,
 // handler). Shared by discovery and by the workers when a warm scan brings a revision nobody knew.
+import { base64Decode, hexEncode } from '../../protocol/bytes.ts';
 import {
   type FileLocation,
   parseCoreFragment,
   parseExtendedFragment,
   type UpdateInfo,
-} from '../../../protocol/wsus/index.ts';
+} from '../../protocol/wsus/index.ts';
 import type { KnownFile, KnownUpdate, KnownUpdateKind } from './knowledge.ts';
 
 const KINDS: Record<string, KnownUpdateKind> = {
@@ -100,5 +101,6 @@ export function urlsByDigest(locations: readonly FileLocation[]): Map<string, st
 }
 
 function base64ToHex(b64: string): string {
-  return Buffer.from(b64, 'base64').toString('hex');
+  // Lower case, as the content URLs spell the digest.
+  return hexEncode(base64Decode(b64)).toLowerCase();
 }

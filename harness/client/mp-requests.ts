@@ -1,8 +1,6 @@
-// The management-point messages of an emulated client as engine HttpActions: CCM_POST framing
-// (zlib through node:zlib, ~10x faster than the portable default), signed registration, policy
-// assignments and bodies, WSUS and content location, and the bulk state-message report.
-import { createSign, randomUUID, X509Certificate } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
+// The management-point messages of an emulated client as requests: CCM_POST framing (zlib and the
+// message id from the platform: node:zlib in the swarm is ~10x faster than the portable default), signed
+// registration, policy assignments and bodies, WSUS and content location, the bulk state-message report.
 import {
   buildCcmPost,
   buildClientRegistrationData,
@@ -24,12 +22,9 @@ import {
   resolvePolicyLocation,
   type StateMessage,
   targetAddressFor,
-  memoizeLast,
-  platformInflate,
-  type ZlibDeflate,
-} from '../../../protocol/mp/index.ts';
-import { generate } from 'selfsigned';
-import type { HttpAction } from '../behaviour.ts';
+} from '../../protocol/mp/index.ts';
+import type { ClientPlatform, RegistrationSigner } from './platform.ts';
+import type { ClientRequest } from './request.ts';
 
 export const LOCATION: ClientLocationInfo = {
   adSite: 'Default-First-Site-Name',
@@ -38,11 +33,7 @@ export const LOCATION: ClientLocationInfo = {
   ipAddresses: [{ subnetAddress: '127.0.0.0', address: '127.0.0.1' }],
 };
 
-const deflate: ZlibDeflate = (bytes) => deflateSync(bytes);
 const CCM_HEADERS = { 'content-type': CCM_CONTENT_TYPE, 'user-agent': CCM_USER_AGENT };
-/** Replies inflate through node:zlib too (~30x faster than the portable default for a few KB), and the
- *  policy-assignment reply every client gets is inflated once per distinct reply (memoizeLast). */
-export const inflate = memoizeLast(platformInflate(inflateSync));
 
 export interface MpTarget {
   /** MP origin, e.g. http://mp:80. */
@@ -58,8 +49,14 @@ export interface Sender {
   netbiosName: string;
 }
 
+/** What framing a CCM_POST needs: the MP it goes to and the platform's zlib and UUIDs. */
+export interface CcmContext {
+  mp: MpTarget;
+  platform: ClientPlatform;
+}
+
 export function ccmAction(
-  mp: MpTarget,
+  ctx: CcmContext,
   operation: string,
   endpoint: MpEndpoint,
   sender: Sender,
@@ -67,12 +64,13 @@ export function ccmAction(
   now: number,
   tag: unknown,
   replyMode: 'Sync' | 'Async' = 'Sync',
-): HttpAction {
+): ClientRequest {
+  const { mp, platform } = ctx;
   // Built when the engine really sends it (a skipped request costs no encoding or compression).
   const body = () =>
     buildCcmPost({
       header: {
-        id: `{${randomUUID().toUpperCase()}}`,
+        id: `{${platform.uuid().toUpperCase()}}`,
         sourceId: sender.smsId,
         sourceHost: sender.netbiosName,
         targetAddress: targetAddressFor(endpoint),
@@ -84,7 +82,7 @@ export function ccmAction(
       },
       body: payload,
       compress: mp.compress,
-      deflate,
+      deflate: platform.deflate,
     }).body;
   return {
     operation,
@@ -94,29 +92,6 @@ export function ccmAction(
     headers: CCM_HEADERS,
     body,
     tag,
-  };
-}
-
-/** Signs registrations like a client's SMS signing certificate does; one RSA key per worker. */
-export interface RegistrationSigner {
-  certHex: string;
-  sign(text: string): string;
-}
-
-export async function createRegistrationSigner(): Promise<RegistrationSigner> {
-  const pems = await generate([{ name: 'commonName', value: 'SMS' }], {
-    keyType: 'rsa',
-    keySize: 2048,
-    algorithm: 'sha256',
-  });
-  const certHex = Buffer.from(new X509Certificate(pems.cert).raw).toString('hex').toUpperCase();
-  return {
-    certHex,
-    // CryptoAPI-style: RSA PKCS#1 v1.5 SHA-256 over the UTF-16LE text, byte-reversed, upper-case hex.
-    sign: (text) =>
-      Buffer.from(createSign('sha256').update(Buffer.from(text, 'utf16le')).sign(pems.private).reverse())
-        .toString('hex')
-        .toUpperCase(),
   };
 }
 
@@ -157,13 +132,13 @@ export function assignmentsBody(mp: MpTarget, smsId: string, netbiosName: string
 }
 
 /** GET of a policy body from its PolicyLocation (the `<mp>` placeholder becomes the MP). */
-export function policyBodyAction(mp: MpTarget, location: string, tag: unknown): HttpAction {
-  const url = new URL(resolvePolicyLocation(location, mp.origin));
+export function policyBodyAction(ctx: CcmContext, location: string, tag: unknown): ClientRequest {
+  const url = ctx.platform.splitUrl(resolvePolicyLocation(location, ctx.mp.origin));
   return {
     operation: 'mp.policy.body',
     origin: url.origin,
     method: 'GET',
-    path: url.pathname + url.search,
+    path: url.path,
     headers: POLICY_HEADERS,
     tag,
   };

@@ -5,12 +5,12 @@
 //
 // A file whose DP content id is unknown (discovery had no resolver: no protocol message carries it) is
 // fetched from its WSUS content URL instead, with the same HEAD + ranges.
-import { createHash, type Hash } from 'node:crypto';
-import { parseContentLocationReply } from '../../../protocol/mp/index.ts';
-import { parseContentRange } from '../../../protocol/dp/index.ts';
-import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+import { parseContentLocationReply } from '../../protocol/mp/index.ts';
+import { parseContentRange } from '../../protocol/dp/index.ts';
+import type { ClientRequest, ClientReply } from './request.ts';
 import type { AdapterContext, Exchange, ExchangeStep } from './exchange.ts';
 import type { KnownFile } from './knowledge.ts';
+import type { IncrementalHash } from './platform.ts';
 import { endStep, readCcmReply, smsIdOf } from './mp-exchanges.ts';
 import { ccmAction, contentLocationBody, Endpoints } from './mp-requests.ts';
 
@@ -24,7 +24,7 @@ export class DownloadExchange implements Exchange {
   #origin = '';
   #path = '';
   #offset = 0;
-  #hash: Hash | undefined;
+  #hash: IncrementalHash | undefined;
 
   constructor(
     readonly ctx: AdapterContext,
@@ -42,11 +42,11 @@ export class DownloadExchange implements Exchange {
     return FAILED;
   }
 
-  reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
+  reply(action: ClientRequest, reply: ClientReply, now: number): ExchangeStep {
     const file = this.#files[this.#file]!;
     switch (action.operation) {
       case 'mp.location.content': {
-        const r = readCcmReply(reply, (text) => parseContentLocationReply(text).records[0]?.url);
+        const r = readCcmReply(this.ctx, reply, (text) => parseContentLocationReply(text).records[0]?.url);
         if (!r.ok) return endStep(FAILED.done!, r.unusable);
         const url = r.value;
         if (url === undefined) return FAILED;
@@ -59,7 +59,7 @@ export class DownloadExchange implements Exchange {
         // A HEAD that gives the wrong size is not the answer for this file.
         if (Number(reply.headers['content-length']) !== file.size) return endStep(FAILED.done!, 'protocol');
         this.#offset = 0;
-        this.#hash = this.ctx.verifyContent ? createHash('sha1') : undefined;
+        this.#hash = this.ctx.verifyContent ? this.ctx.platform.sha1() : undefined;
         return this.#range();
       }
       default: {
@@ -71,7 +71,7 @@ export class DownloadExchange implements Exchange {
         this.#hash?.update(reply.body);
         this.#offset = end + 1;
         if (this.#offset < file.size) return this.#range();
-        if (this.#hash && this.#hash.digest('hex') !== file.sha1Hex) {
+        if (this.#hash && this.#hash.hex() !== file.sha1Hex) {
           this.ctx.stats.contentHashMismatches++;
           return FAILED;
         }
@@ -95,14 +95,14 @@ export class DownloadExchange implements Exchange {
     const sender = { smsId: smsIdOf(ctx, this.client), netbiosName: id.hostName };
     const body = contentLocationBody(ctx.mp, file.contentId);
     return {
-      actions: [ccmAction(ctx.mp, 'mp.location.content', Endpoints.LocationManager, sender, body, now, this)],
+      actions: [ccmAction(ctx, 'mp.location.content', Endpoints.LocationManager, sender, body, now, this)],
     };
   }
 
   #head(url: string): ExchangeStep {
-    const u = new URL(url);
+    const u = this.ctx.platform.splitUrl(url);
     this.#origin = u.origin;
-    this.#path = u.pathname + u.search;
+    this.#path = u.path;
     return {
       actions: [
         {
@@ -136,7 +136,7 @@ export class DownloadExchange implements Exchange {
   }
 
   /** 206 with exactly the range asked for (BITS refuses a server that ignores Range). */
-  #rangeOk(reply: HttpOutcomeReply, start: number, end: number, size: number): boolean {
+  #rangeOk(reply: ClientReply, start: number, end: number, size: number): boolean {
     if (reply.status !== 206) return false;
     const header = reply.headers['content-range'];
     try {

@@ -1,6 +1,6 @@
 // What `patchstorm run` hands the fleet behaviour (structured-clone data, one copy per worker), and its
 // validation: a bad value stops the run before it starts, naming the field.
-import type { FleetConfigInput } from '../../fleet/index.ts';
+import type { FleetConfigInput } from '../fleet/index.ts';
 import type { CatalogKnowledge } from './knowledge.ts';
 
 export interface FleetTargets {

@@ -1,8 +1,8 @@
 // What a shard has learned from machine policy: each distinct policy body is parsed once per shard
 // (every client still downloads the bodies it lacks), deployments become FleetCatalog deployments in the
 // order the shard first saw them (a client's deploymentCount is a prefix of that list).
-import type { FleetCatalog } from '../../fleet/index.ts';
-import type { PolicyAssignment, PolicyBody } from '../../../protocol/mp/index.ts';
+import type { FleetCatalog } from '../fleet/index.ts';
+import type { PolicyAssignment, PolicyBody } from '../../protocol/mp/index.ts';
 import type { ShardKnowledge } from './shard-knowledge.ts';
 
 export class PolicyState {

@@ -1,18 +1,18 @@
 // Run-start discovery: one real cold scan per OS build (WsusScanClient, W-COLD) against the target SUP,
 // recording the SyncUpdates and GetExtendedUpdateInfo replies on the way, and the UpdateSource version
 // from the MP's policy when an MP is given. The result is the CatalogKnowledge every worker starts from.
-import { HttpClient, type HttpResponse } from '../../driver/http.ts';
-import { MpClient } from '../../driver/mp-client.ts';
-import { WsusScanClient } from '../../driver/wsus-client.ts';
-import { authorizationFrom } from '../../fleet/index.ts';
-import { operationFromSoapAction, parseWsusResponse, WsusFault } from '../../../protocol/wsus/index.ts';
-import type { CatalogKnowledge, KnownFile, KnownUpdate, MachineKnowledge } from './knowledge.ts';
+import { HttpClient, type HttpResponse } from '../driver/http.ts';
+import { MpClient } from '../driver/mp-client.ts';
+import { WsusScanClient } from '../driver/wsus-client.ts';
+import { authorizationFrom } from '../fleet/index.ts';
+import { operationFromSoapAction, parseWsusResponse, WsusFault } from '../../protocol/wsus/index.ts';
+import type { CatalogKnowledge, KnownFile, KnownUpdate, MachineKnowledge } from '../client/knowledge.ts';
 import {
   applyExtendedFragment,
   applyLocalizedFragment,
   knownUpdateFromInfo,
   urlsByDigest,
-} from './update-metadata.ts';
+} from '../client/update-metadata.ts';
 
 export interface DiscoverOptions {
   /** SUP web-service origin, e.g. http://sup:8530. */

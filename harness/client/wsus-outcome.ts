@@ -1,16 +1,16 @@
 // How a WSUS reply ends a scan step: a SOAP fault becomes the fleet's fault code (the fleet owns the
 // W-COOKIE recovery), any other non-200 answer or unreadable 200 a named failure (T-SCANRETRY). A 200
 // the client cannot use also names its error kind (`unusable`), which the engine counts.
-import type { ScanResult, WsusFaultCode } from '../../fleet/index.ts';
-import type { ErrorKind } from '../../metrics/schema.ts';
+import type { ScanResult, WsusFaultCode } from '../fleet/index.ts';
+import type { ErrorKind } from './error-kinds.ts';
 import {
   faultLabel,
   parseWsusResponse,
   WsusFault,
   type WsusOperation,
   type WsusResponseOf,
-} from '../../../protocol/wsus/index.ts';
-import { unusableReplyKind } from '../reply-errors.ts';
+} from '../../protocol/wsus/index.ts';
+import { unusableReplyKind } from './reply-errors.ts';
 
 /** The scan result for a non-200 reply to `op`: its fault, or an HTTP failure. */
 export function unusableReply(op: WsusOperation, status: number, text: string): ScanResult {

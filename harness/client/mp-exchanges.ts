@@ -1,6 +1,6 @@
 // The single-request MP exchanges: registration (the SMSID is kept), WSUS location, and the bulk
 // state-message report (M-BULK; one retry before the messages count as lost, M-SERIAL).
-import type { FleetEvent, StateMessageBatch } from '../../fleet/index.ts';
+import type { FleetEvent, StateMessageBatch } from '../fleet/index.ts';
 import {
   parseCcmPost,
   parseClientRegistrationReply,
@@ -8,20 +8,13 @@ import {
   type StateMessage,
   TopicIdType,
   TopicType,
-} from '../../../protocol/mp/index.ts';
-import type { ErrorKind } from '../../metrics/schema.ts';
-import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
-import { retryAfterMs } from '../../driver/retry-policy.ts';
-import { unusableReplyKind } from '../reply-errors.ts';
+} from '../../protocol/mp/index.ts';
+import type { ErrorKind } from './error-kinds.ts';
+import type { ClientRequest, ClientReply } from './request.ts';
+import { retryAfterMs } from './retry-after.ts';
+import { unusableReplyKind } from './reply-errors.ts';
 import { type AdapterContext, contentType, type Exchange, type ExchangeStep } from './exchange.ts';
-import {
-  ccmAction,
-  Endpoints,
-  inflate,
-  registrationBody,
-  stateReportBody,
-  wsusLocationBody,
-} from './mp-requests.ts';
+import { ccmAction, Endpoints, registrationBody, stateReportBody, wsusLocationBody } from './mp-requests.ts';
 
 /**
  * Reads a 200 CCM_POST reply with `read` (its payload text to what the exchange needs). Not ok when the
@@ -29,12 +22,16 @@ import {
  * the error kind it counts as (a body that does not inflate, malformed XML, the wrong message).
  */
 export function readCcmReply<T>(
-  reply: HttpOutcomeReply,
+  ctx: AdapterContext,
+  reply: ClientReply,
   read: (text: string) => T,
 ): { ok: true; value: T } | { ok: false; unusable?: ErrorKind } {
   if (reply.status !== 200) return { ok: false };
   try {
-    return { ok: true, value: read(parseCcmPost(contentType(reply), reply.body, { inflate }).body) };
+    return {
+      ok: true,
+      value: read(parseCcmPost(contentType(reply), reply.body, { inflate: ctx.platform.inflate }).body),
+    };
   } catch (err) {
     return { ok: false, unusable: unusableReplyKind(err) };
   }
@@ -57,13 +54,13 @@ export class RegisterExchange implements Exchange {
     const sender = { netbiosName: id.hostName };
     return {
       actions: [
-        ccmAction(this.ctx.mp, 'mp.registration', Endpoints.ClientRegistration, sender, body, now, this),
+        ccmAction(this.ctx, 'mp.registration', Endpoints.ClientRegistration, sender, body, now, this),
       ],
     };
   }
 
-  reply(_a: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
-    const r = readCcmReply(reply, (text) => parseClientRegistrationReply(text).smsId);
+  reply(_a: ClientRequest, reply: ClientReply): ExchangeStep {
+    const r = readCcmReply(this.ctx, reply, (text) => parseClientRegistrationReply(text).smsId);
     if (!r.ok) return endStep({ kind: 'register-result', ok: false }, r.unusable);
     // A registration reply without an SMSID is well-formed but not an answer to the request.
     if (!r.value) return endStep({ kind: 'register-result', ok: false }, 'protocol');
@@ -93,12 +90,12 @@ export class LocationExchange implements Exchange {
     const sender = { smsId: smsIdOf(ctx, this.client), netbiosName: id.hostName };
     const body = wsusLocationBody(ctx.mp, sourceId, version);
     return {
-      actions: [ccmAction(ctx.mp, 'mp.location.wsus', Endpoints.LocationManager, sender, body, now, this)],
+      actions: [ccmAction(ctx, 'mp.location.wsus', Endpoints.LocationManager, sender, body, now, this)],
     };
   }
 
-  reply(_a: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
-    const r = readCcmReply(reply, (text) => parseWsusLocationReply(text).records.length);
+  reply(_a: ClientRequest, reply: ClientReply): ExchangeStep {
+    const r = readCcmReply(this.ctx, reply, (text) => parseWsusLocationReply(text).records.length);
     if (!r.ok) return endStep({ kind: 'wsus-location-result', ok: false }, r.unusable);
     // Scans go to targets.sups (the run's SUP list); the MP must still name a SUP for this version. An
     // empty location list is a usable answer (the site has no SUP for it), not an unusable reply.
@@ -118,7 +115,7 @@ export class LocationExchange implements Exchange {
 const POST_ATTEMPTS = 2;
 
 export class StatePostExchange implements Exchange {
-  #action: HttpAction | undefined;
+  #action: ClientRequest | undefined;
   #attempts = 0;
 
   constructor(
@@ -145,15 +142,17 @@ export class StatePostExchange implements Exchange {
     }
     const body = stateReportBody(smsId, id.hostName, now, messages);
     const sender = { smsId, netbiosName: id.hostName };
-    this.#action = ccmAction(ctx.mp, 'mp.statemsg', Endpoints.Relay, sender, body, now, this, 'Async');
+    this.#action = ccmAction(ctx, 'mp.statemsg', Endpoints.Relay, sender, body, now, this, 'Async');
     return this.#send();
   }
 
-  reply(_a: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
+  reply(_a: ClientRequest, reply: ClientReply, now: number): ExchangeStep {
     if (reply.status === 200) return { done: { kind: 'post-result', ok: true } };
     // The MP's back-pressure answer (503 + Retry-After, site time): the retry waits as long as it asks.
     const wait =
-      reply.status === 503 || reply.status === 429 ? retryAfterMs(reply.headers['retry-after']) : undefined;
+      reply.status === 503 || reply.status === 429
+        ? retryAfterMs(reply.headers['retry-after'], this.ctx.platform.now())
+        : undefined;
     const step = this.#retry();
     if (wait === undefined || step.actions === undefined) return step;
     this.ctx.stats.retryAfterHonoured++;

@@ -3,10 +3,11 @@
 // 200 replies the client could not use, named by what was wrong with them (unusableReplyKind). Cheap
 // string scans rather than an XML parse for the status path: it runs on every 5xx reply in the hot
 // path, and the fleet's protocol parser does the real parse when it needs the fault's details.
+import { latin1Decode } from '../../protocol/bytes.ts';
 import { MpProtocolError } from '../../protocol/mp/errors.ts';
 import { NO_ERROR_CODE } from '../../protocol/wsus/errors.ts';
 import { XmlError } from '../../protocol/xml.ts';
-import type { ErrorKind, UnusableReplyKind } from '../metrics/schema.ts';
+import type { ErrorKind, UnusableReplyKind } from './error-kinds.ts';
 
 const ERROR_CODE = /<(?:\w+:)?ErrorCode>\s*([A-Za-z]+)\s*<\/(?:\w+:)?ErrorCode>/;
 /** How much of a fault body to scan; WSUS faults put ErrorCode within the first KB. */
@@ -50,9 +51,7 @@ export function parseMediaType(value: string | string[] | undefined): MediaType 
 
 /** The SOAP fault code of a reply body, or undefined when the body is not a SOAP fault. */
 export function soapFaultCode(body: Uint8Array): string | undefined {
-  const text = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, FAULT_SCAN_BYTES)).toString(
-    'latin1',
-  );
+  const text = latin1Decode(body.subarray(0, FAULT_SCAN_BYTES));
   if (!/Fault>/.test(text)) return undefined;
   const code = ERROR_CODE.exec(text)?.[1];
   return code ?? NO_ERROR_CODE;

@@ -1,14 +1,14 @@
-// The [MS-WUSP] requests of an emulated client as engine HttpActions: the SOAP envelope from
-// protocol/wsus, the headers and machine facts WUA sends (harness/driver/wsus-machine.ts), and the
+// The [MS-WUSP] requests of an emulated client as ClientRequests: the SOAP envelope from
+// protocol/wsus, the headers and machine facts WUA sends (wua-identity.ts), and the
 // driver-pass SystemSpec, the same for every client and so built once.
-import { buildWsusRequest, type Device, pathFor, type WsusRequest } from '../../../protocol/wsus/index.ts';
-import { wsusHeaders } from '../../driver/wsus-machine.ts';
-import type { HttpAction } from '../behaviour.ts';
+import { buildWsusRequest, type Device, pathFor, type WsusRequest } from '../../protocol/wsus/index.ts';
+import { wsusHeaders } from './wua-identity.ts';
+import type { ClientRequest } from './request.ts';
 
 export const WSUS_PROTOCOL_VERSION = '2.90';
 
 /** `path`: where the operation's service is when not at its usual path (W-AUTH's ServiceUrl). */
-export function wsusAction(origin: string, request: WsusRequest, tag: unknown, path?: string): HttpAction {
+export function wsusAction(origin: string, request: WsusRequest, tag: unknown, path?: string): ClientRequest {
   const op = request.operation;
   return {
     operation: `wsus.${op}`,

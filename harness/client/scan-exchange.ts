@@ -6,6 +6,7 @@
 // is parsed in full once per shard and appended to the shard's tables. A fault ends the exchange with a
 // fault result; the fleet decides the recovery and, when it repeats the call, the same cursor resumes
 // (the pages already fetched are kept, as WUA keeps them).
+import { base64Encode, hexDecode } from '../../protocol/bytes.ts';
 import {
   authorizationFrom,
   authorizationTarget,
@@ -15,7 +16,7 @@ import {
   type ScanAction,
   type ScanResult,
   type WsusStep,
-} from '../../fleet/index.ts';
+} from '../fleet/index.ts';
 import {
   formatWsusTime,
   parseWsusResponse,
@@ -25,9 +26,9 @@ import {
   type WsusCookie,
   type WsusOperation,
   type WsusRequest,
-} from '../../../protocol/wsus/index.ts';
-import { computerInfo, scanReportEvents } from '../../driver/wsus-machine.ts';
-import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+} from '../../protocol/wsus/index.ts';
+import { computerInfo, scanReportEvents } from './wua-identity.ts';
+import type { ClientRequest, ClientReply } from './request.ts';
 import {
   type AdapterContext,
   type Exchange,
@@ -39,7 +40,7 @@ import { appliesTo } from './knowledge.ts';
 import type { MachineCache } from './shard-knowledge.ts';
 import { applyExtendedFragment, applyLocalizedFragment, urlsByDigest } from './update-metadata.ts';
 import { endedBy, parseOrEnd, unusableReply } from './wsus-outcome.ts';
-import type { ErrorKind } from '../../metrics/schema.ts';
+import type { ErrorKind } from './error-kinds.ts';
 import { SYSTEM_SPEC, WSUS_PROTOCOL_VERSION, wsusAction } from './wsus-requests.ts';
 
 /** Safety stop for a server that keeps offering updates (W-PAGE); real catalogs need a handful of pages. */
@@ -104,13 +105,13 @@ export class ScanExchange implements Exchange {
     return this.#next(now);
   }
 
-  failure(_action: HttpAction, error: string): ExchangeStep {
+  failure(_action: ClientRequest, error: string): ExchangeStep {
     return { done: { kind: 'scan-result', outcome: 'failed', failure: error } };
   }
 
-  reply(action: HttpAction, reply: HttpOutcomeReply, now: number): ExchangeStep {
+  reply(action: ClientRequest, reply: ClientReply, now: number): ExchangeStep {
     const op = action.operation.slice('wsus.'.length) as WsusOperation;
-    const text = replyText(reply);
+    const text = replyText(this.#ctx, reply);
     this.#unusable = undefined;
     const ended = reply.status === 200 ? this.#read(op, text) : unusableReply(op, reply.status, text);
     if (!ended) return this.#next(now);
@@ -449,6 +450,7 @@ export class ScanExchange implements Exchange {
           cookie: this.#cookie(),
           clientTime: formatWsusTime(now, 'wsus'),
           events: scanReportEvents(
+            this.#ctx.platform.uuid,
             this.#id.susClientId,
             this.#machine.build,
             first,
@@ -490,8 +492,7 @@ export class ScanExchange implements Exchange {
     const out: string[] = [];
     for (let p = 0; p < Math.min(this.#cachedCount, table.length) && out.length < 100; p++) {
       if (!table.applicableAt(p)) continue;
-      for (const f of updates[table.updateAt(p)]!.files)
-        out.push(Buffer.from(f.sha1Hex, 'hex').toString('base64'));
+      for (const f of updates[table.updateAt(p)]!.files) out.push(base64Encode(hexDecode(f.sha1Hex)));
     }
     return out;
   }

@@ -1,16 +1,16 @@
 // A machine policy poll: RequestAssignments, then a GET of each policy body this client does not have
 // yet (the Software Updates settings before updates are enabled, an UpdateSource with a new content
 // version, deployments it has not received), D-POLICY. Bodies are parsed once per shard (PolicyState).
-import { Flag } from '../../fleet/index.ts';
+import { Flag } from '../fleet/index.ts';
 import {
   decodePolicyBody,
   type PolicyAssignment,
   parsePolicyBody,
   parseReplyAssignments,
-} from '../../../protocol/mp/index.ts';
-import type { HttpAction, HttpOutcomeReply } from '../behaviour.ts';
+} from '../../protocol/mp/index.ts';
+import type { ClientRequest, ClientReply } from './request.ts';
 import type { AdapterContext, Exchange, ExchangeStep } from './exchange.ts';
-import { unusableReplyKind } from '../reply-errors.ts';
+import { unusableReplyKind } from './reply-errors.ts';
 import { endStep, readCcmReply, smsIdOf } from './mp-exchanges.ts';
 import { assignmentsBody, ccmAction, Endpoints, policyBodyAction } from './mp-requests.ts';
 
@@ -45,13 +45,13 @@ export class PolicyExchange implements Exchange {
     const body = assignmentsBody(ctx.mp, smsId, id.hostName, id.dnsName);
     const sender = { smsId, netbiosName: id.hostName };
     return {
-      actions: [ccmAction(ctx.mp, 'mp.policy.assignments', Endpoints.PolicyManager, sender, body, now, this)],
+      actions: [ccmAction(ctx, 'mp.policy.assignments', Endpoints.PolicyManager, sender, body, now, this)],
     };
   }
 
-  reply(action: HttpAction, reply: HttpOutcomeReply): ExchangeStep {
+  reply(action: ClientRequest, reply: ClientReply): ExchangeStep {
     if (action.operation === 'mp.policy.assignments') {
-      const r = readCcmReply(reply, assignmentsOf);
+      const r = readCcmReply(this.ctx, reply, assignmentsOf);
       if (!r.ok) return endStep(FAILED.done!, r.unusable);
       this.#assignments = r.value;
       this.#wanted = this.#assignments.filter((a) => this.#needs(a));
@@ -76,7 +76,7 @@ export class PolicyExchange implements Exchange {
 
   #next(): ExchangeStep {
     const a = this.#wanted[this.#at++];
-    if (a) return { actions: [policyBodyAction(this.ctx.mp, a.policyLocation, this)] };
+    if (a) return { actions: [policyBodyAction(this.ctx, a.policyLocation, this)] };
     return { done: this.#result() };
   }
 

@@ -5,7 +5,8 @@
 // SyncUpdates reply could also pin the whole reply in memory (V8 sliced strings); copied bytes cannot.
 // A client's new cookie overwrites its old one in place when it fits (WSUS cookies keep their size),
 // else it is appended; the slab grows by a quarter and is compacted when more than half of it is dead.
-import type { WsusCookie } from '../../../protocol/wsus/index.ts';
+import { base64Decode, base64Encode, latin1Decode, latin1Encode } from '../../protocol/bytes.ts';
+import type { WsusCookie } from '../../protocol/wsus/index.ts';
 
 const INITIAL_BYTES = 64 * 1024;
 const NONE = -1;
@@ -40,10 +41,10 @@ export class CookieJar {
   }
 
   set(slot: number, cookie: WsusCookie): void {
-    const expiration = Buffer.from(cookie.expiration.slice(0, 255), 'latin1');
-    const raw = Buffer.from(cookie.encryptedData, 'base64');
-    const decoded = raw.toString('base64') === cookie.encryptedData;
-    const data = decoded ? raw : Buffer.from(cookie.encryptedData, 'latin1');
+    const expiration = latin1Encode(cookie.expiration.slice(0, 255));
+    const raw = canonicalBase64(cookie.encryptedData);
+    const decoded = raw !== undefined;
+    const data = raw ?? latin1Encode(cookie.encryptedData);
     const n = 1 + expiration.length + data.length;
     let at = this.#offset[slot]!;
     if (at === NONE || this.#capacity[slot]! < n) {
@@ -66,10 +67,10 @@ export class CookieJar {
     if (at === NONE) return undefined;
     const slab = this.#slab;
     const expEnd = at + 1 + slab[at]!;
-    const data = Buffer.from(slab.buffer, slab.byteOffset + expEnd, at + this.#length[slot]! - expEnd);
+    const data = slab.subarray(expEnd, at + this.#length[slot]!);
     return {
-      expiration: Buffer.from(slab.buffer, slab.byteOffset + at + 1, expEnd - at - 1).toString('latin1'),
-      encryptedData: data.toString(this.#decoded[slot] ? 'base64' : 'latin1'),
+      expiration: latin1Decode(slab.subarray(at + 1, expEnd)),
+      encryptedData: this.#decoded[slot] ? base64Encode(data) : latin1Decode(data),
     };
   }
 
@@ -110,4 +111,15 @@ export class CookieJar {
     this.#used = used;
     this.#dead = 0;
   }
+}
+
+/** The bytes of base64 text that re-encodes to exactly the same text, else undefined (kept as text). */
+function canonicalBase64(text: string): Uint8Array | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = base64Decode(text);
+  } catch {
+    return undefined;
+  }
+  return base64Encode(bytes) === text ? bytes : undefined;
 }

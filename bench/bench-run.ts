@@ -2,12 +2,12 @@
 // built-in profile against the embedded site, with the generator's and the site's CPU measured, then
 // the figures printed. Not a test: it reports, it does not judge (beyond saying what limited the run).
 import { availableParallelism } from 'node:os';
-import { BUILTIN_PROFILES } from '../../profiles/index.ts';
-import { checkRunFlags, planRun, timestampFolder } from '../cli/run-options.ts';
-import { benchFigures } from './bench-figures.ts';
-import { processCpuSeconds } from './process-cpu.ts';
-import type { RunReport } from './run-notes.ts';
-import { runPlan } from './run-plan.ts';
+import { BUILTIN_PROFILES } from '../profiles/index.ts';
+import { checkRunFlags, planRun, timestampFolder } from '../harness/cli/run-options.ts';
+import { benchFigures } from '../harness/run/bench-figures.ts';
+import { processCpuSeconds } from '../harness/run/process-cpu.ts';
+import type { RunReport } from '../harness/run/run-notes.ts';
+import { runPlan } from '../harness/run/run-plan.ts';
 
 export interface BenchRun {
   name: string;
