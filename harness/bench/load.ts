@@ -13,6 +13,8 @@ export interface LoadOptions {
   durationS: number;
   /** Per-request timeout, s (autocannon's). */
   timeoutS: number;
+  /** Stops the load early (Ctrl-C): the figures cover what was sent until then. */
+  signal?: AbortSignal;
   tls: { ca?: Buffer; insecure?: boolean };
 }
 
@@ -92,7 +94,7 @@ export async function loadOne(prepared: PreparedRequest, options: LoadOptions): 
   if (custom && !request.method.endsWith('POST'))
     throw new Error(`cannot send ${request.method} with autocannon`);
   const u = new URL(request.url);
-  const result = await autocannon({
+  const tracker = autocannon({
     url: u.origin,
     connections: options.connections,
     duration: options.durationS,
@@ -126,7 +128,16 @@ export async function loadOne(prepared: PreparedRequest, options: LoadOptions): 
       events.on('error', (err: NodeJS.ErrnoException) => count(transportKind(err)));
       events.on('timeout', () => count('timeout'));
     },
-  } as autocannon.Options);
+  } as autocannon.Options) as unknown as Promise<autocannon.Result> & { stop(): void };
+  const stop = () => tracker.stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  // The tracker is only thenable (no finally).
+  let result: autocannon.Result;
+  try {
+    result = await tracker;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
   await renewing;
   if (renewFailure) count('renewal-failed');
   const errors = Object.values(errorsByKind).reduce((a, b) => a + b, 0);

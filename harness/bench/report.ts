@@ -7,6 +7,8 @@ export const BENCH_SCHEMA = 'patchstorm.bench/1';
 export interface BenchReport {
   schema: typeof BENCH_SCHEMA;
   startedAt: string;
+  /** Ctrl-C/SIGTERM stopped it: the last operation's figures cover less than --duration. */
+  interrupted?: boolean;
   results: (LoadFigures & { op: string })[];
 }
 

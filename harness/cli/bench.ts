@@ -1,7 +1,8 @@
 // `patchstorm bench`: how many requests per second a SUP, MP or DP answers for one operation, and how
 // fast — autocannon underneath, realistic bodies from protocol/, a real client conversation first
 // (cookie, registration, cache). Exit codes: 0 measured · 2 invalid options (nothing sent) · 3 the
-// target could not be prepared (its first conversation failed).
+// target could not be prepared (its first conversation failed) · 130 interrupted (what was measured
+// until then is still printed and written).
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, type CommanderError } from 'commander';
@@ -10,7 +11,7 @@ import { BENCH_OPERATIONS, prepareOperation, ScannedClientCache } from '../bench
 import { type BenchFlags, checkBenchFlags } from './bench-options.ts';
 import { BENCH_SCHEMA, type BenchReport, formatBenchTable } from '../bench/report.ts';
 import { HttpClient } from '../driver/http.ts';
-import { EXIT_ABORTED, EXIT_INVALID_INPUT, EXIT_OK } from '../metrics/exit-codes.ts';
+import { EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_INVALID_INPUT, EXIT_OK } from '../metrics/exit-codes.ts';
 import { assertWritable } from '../metrics/outputs/output-file.ts';
 import { OutputError } from '../metrics/outputs/output.ts';
 import { OptionError } from './run-options.ts';
@@ -60,11 +61,17 @@ export async function benchCli(
     }
     throw err;
   }
+  // Ctrl-C/SIGTERM stops the load at once and still prints (and writes) what was measured: exit 130.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const http = new HttpClient({ ...plan.tls, timeoutMs: plan.timeoutS * 1000 });
   const scanned = plan.target.sup ? new ScannedClientCache(http, plan.target.sup) : undefined;
   const report: BenchReport = { schema: BENCH_SCHEMA, startedAt: new Date().toISOString(), results: [] };
   try {
     for (const op of plan.operations) {
+      if (interrupt.signal.aborted) break;
       let prepared: Awaited<ReturnType<typeof prepareOperation>>;
       try {
         prepared = await prepareOperation(op, plan.target, http, plan, scanned);
@@ -72,22 +79,30 @@ export async function benchCli(
         console.error(`patchstorm bench: ${op}: the target could not be prepared: ${(err as Error).message}`);
         return EXIT_ABORTED;
       }
+      if (interrupt.signal.aborted) break;
       out(`${op}: ${plan.connections} connections for ${plan.durationS} s against ${prepared.request.url}`);
       const figures = await loadOne(prepared, {
         connections: plan.connections,
         durationS: plan.durationS,
         timeoutS: plan.timeoutS,
         tls: plan.tls,
+        signal: interrupt.signal,
       });
       report.results.push({ op, ...figures });
     }
   } finally {
     await http.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupt.signal.aborted) {
+    report.interrupted = true;
+    out('interrupted: the figures cover what was sent until then');
   }
   out(formatBenchTable(report.results));
   if (plan.json) {
     await writeFile(plan.json, `${JSON.stringify(report, null, 2)}\n`);
     out(`results written to ${resolve(plan.json)}`);
   }
-  return EXIT_OK;
+  return interrupt.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK;
 }

@@ -147,6 +147,48 @@ describe('patchstorm bench against a site started by hand', () => {
   });
 });
 
+describe('patchstorm bench on Ctrl-C', () => {
+  it('stops the load at once, still prints and writes what it measured, exit 130', async () => {
+    const site = await serve([]);
+    const dir = mkdtempSync(join(tmpdir(), 'patchstorm-bench-int-'));
+    try {
+      const json = join(dir, 'int.json');
+      const started = Date.now();
+      const run = patchstorm([
+        'bench',
+        '--sup',
+        site.url('sup-http'),
+        '--op',
+        'GetConfig',
+        '--op',
+        'SyncUpdates-warm',
+        '--duration',
+        '60s',
+        '--connections',
+        '2',
+        '--json',
+        json,
+      ]);
+      let stdout = '';
+      run.child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('GetConfig: 2 connections'))
+          setTimeout(() => run.child.kill('SIGINT'), 1500).unref();
+      });
+      const { code } = await run.done;
+      expect(code).toBe(130);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      expect(report.interrupted).toBe(true);
+      expect(report.results.map((r: { op: string }) => r.op)).toEqual(['GetConfig']);
+      expect(report.results[0].requests).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await stop(site.child);
+    }
+  });
+});
+
 describe('patchstorm bench renews an expired cookie as a client would', () => {
   it('against a site whose 60-minute cookies last a wall second (clock ×3600): renewals, and faults counted by kind', async () => {
     const fast = await serve(['--speed', '3600']);
