@@ -9,7 +9,7 @@
 // the replies it carried for the report; it decides nothing from them). Used by discovery, bench and tests.
 import { createHash } from 'node:crypto';
 import { base64Encode, hexDecode } from '../../protocol/bytes.ts';
-import { faultLabel, parseWsusResponse, readWsusTime, WsusFault } from '../../protocol/wsus/index.ts';
+import { faultLabel, parseWsusResponse, WsusFault } from '../../protocol/wsus/index.ts';
 import type { WsusCookie, WsusOperation } from '../../protocol/wsus/index.ts';
 import { CookieJar } from '../client/cookie-jar.ts';
 import { emptyStats, type ExchangeStep } from '../client/exchange.ts';
