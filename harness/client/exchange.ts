@@ -84,7 +84,7 @@ export function emptyStats(): AdapterStats {
 }
 
 /** A reply body as text (UTF-8; SOAP and policy XML). */
-export function replyText(ctx: AdapterContext, reply: ClientReply): string {
+export function replyText(ctx: Pick<AdapterContext, 'platform'>, reply: ClientReply): string {
   return ctx.platform.utf8Decode(reply.body);
 }
 

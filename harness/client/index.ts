@@ -44,7 +44,7 @@ export { PolicyState } from './policy-state.ts';
 export { parseMediaType, replyErrorKind, soapFaultCode, unusableReplyKind } from './reply-errors.ts';
 export type { ClientReply, ClientRequest } from './request.ts';
 export { retryAfterMs } from './retry-after.ts';
-export { ScanExchange } from './scan-exchange.ts';
+export { type ScanContext, ScanExchange, type ScanFleetView } from './scan-exchange.ts';
 export { ShardKnowledge } from './shard-knowledge.ts';
 export { SmsIdTable } from './sms-ids.ts';
 export { computerInfo, scanReportEvents, WUA_USER_AGENT, wsusHeaders } from './wua-identity.ts';

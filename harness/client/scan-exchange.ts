@@ -10,7 +10,6 @@ import { base64Encode, hexDecode } from '../../protocol/bytes.ts';
 import {
   authorizationFrom,
   authorizationTarget,
-  clientIdentity,
   type ClientIdentity,
   SoftwareSyncRounds,
   type ScanAction,
@@ -48,9 +47,24 @@ const MAX_PAGES = 200;
 
 type Phase = 'software' | 'drivers' | 'extended' | 'report' | 'done';
 
+/** What a scan reads of its client's fleet record: its identity and the catalog version its policy names. */
+export interface ScanFleetView {
+  identity(client: number): ClientIdentity;
+  client(client: number): { readonly policyCatalogVersion: number; readonly cachedCatalogVersion: number };
+}
+
+/**
+ * The part of a shard's AdapterContext a scan uses. The swarm passes its AdapterContext (the Fleet is the
+ * view); the driver's one-machine scan client (harness/driver/wsus-client.ts) passes a one-slot context.
+ */
+export type ScanContext = Pick<
+  AdapterContext,
+  'knowledge' | 'cookies' | 'sups' | 'platform' | 'slotOf' | 'eventSequence' | 'stats'
+> & { fleet: ScanFleetView };
+
 export class ScanExchange implements Exchange {
   readonly client: number;
-  readonly #ctx: AdapterContext;
+  readonly #ctx: ScanContext;
   readonly #slot: number;
   readonly #machine: MachineCache;
   readonly #catalogVersion: number;
@@ -80,7 +94,7 @@ export class ScanExchange implements Exchange {
   /** The error kind of the 200 reply being read when it could not be used. */
   #unusable: ErrorKind | undefined;
 
-  constructor(ctx: AdapterContext, client: number, action: ScanAction) {
+  constructor(ctx: ScanContext, client: number, action: ScanAction) {
     this.#ctx = ctx;
     this.client = client;
     this.#slot = ctx.slotOf(client);
@@ -103,6 +117,21 @@ export class ScanExchange implements Exchange {
 
   start(now: number): ExchangeStep {
     return this.#next(now);
+  }
+
+  /** Where the scan is: the software pass, the driver pass, extended info, the report, or done. */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** Rounds of the software pass so far (W-PAGE). */
+  get syncRounds(): number {
+    return this.#rounds.rounds;
+  }
+
+  /** Global indices of the applicable leaf revisions first seen in this scan whose extended info was read. */
+  get extendedApplicable(): readonly number[] {
+    return this.#applicable.slice(0, this.#extendedAt);
   }
 
   failure(_action: ClientRequest, error: string): ExchangeStep {
@@ -137,7 +166,7 @@ export class ScanExchange implements Exchange {
   }
 
   get #id(): ClientIdentity {
-    this.#identity ??= clientIdentity(this.#ctx.fleet.config.seed, this.client);
+    this.#identity ??= this.#ctx.fleet.identity(this.client);
     return this.#identity;
   }
 

@@ -1,24 +1,19 @@
 // A protocol-level ConfigMgr client of one machine against a management point: the .sms_aut documents,
 // registration, policy assignments and bodies, WSUS and content location, and state-message reports,
 // all as real CCM_POST messages over HttpClient. Used by the demo, the conformance suite and tests.
-import { createSign, randomUUID, X509Certificate } from 'node:crypto';
+// Its callers want the parsed replies (the client layer's MP exchanges turn them into fleet events), so it
+// is not a loop over those exchanges; it frames and builds what the swarm builds the same way: CCM_POST
+// framing, registration and assignment bodies from harness/client/mp-requests.ts, the registration
+// signer and zlib of the engine's Node platform.
 import {
-  buildClientRegistrationData,
-  buildClientRegistrationRequest,
   buildContentLocationRequest,
-  buildCcmPost,
-  buildRequestAssignments,
   buildStateMessageReport,
   buildWsusLocationRequest,
-  CCM_POST_METHOD,
-  CCM_REQUEST_PATH,
   CCM_USER_AGENT,
   type ClientLocationInfo,
   type ClientRegistrationReply,
   type ContentLocationReply,
   decodePolicyBody,
-  formatSentTime,
-  HASH_ALGORITHM_SHA256_RSA,
   MP_AUT_PATH,
   type MpEndpoint,
   MpEndpoint as Endpoints,
@@ -37,11 +32,15 @@ import {
   type ReplyAssignments,
   resolvePolicyLocation,
   type StateMessageReport,
-  targetAddressFor,
   type WsusLocationReply,
 } from '../../protocol/mp/index.ts';
-import { generate } from 'selfsigned';
+import { assignmentsBody, ccmAction, type MpTarget, registrationBody } from '../client/mp-requests.ts';
+import type { RegistrationSigner } from '../client/platform.ts';
+import { createNodePlatform, createRegistrationSigner } from '../engine/node-platform.ts';
 import type { HttpClient, HttpResponse } from './http.ts';
+
+/** zlib and message ids of the CCM framing (node:zlib, node:crypto). */
+const PLATFORM = createNodePlatform();
 
 export type MpClientOperation =
   | 'MPLIST'
@@ -102,13 +101,19 @@ export class MpClient {
   readonly counters: Partial<Record<MpClientOperation, MpOperationCounters>> = {};
   readonly #http: HttpClient;
   readonly #options: MpClientOptions;
-  readonly #mpHost: string;
+  /** The MP as the client layer's request builders take it. */
+  readonly #target: MpTarget;
   #smsId: string | undefined;
 
   constructor(http: HttpClient, options: MpClientOptions) {
     this.#http = http;
     this.#options = options;
-    this.#mpHost = new URL(options.mpUrl).hostname;
+    this.#target = {
+      origin: options.mpUrl.replace(/\/+$/, ''),
+      host: new URL(options.mpUrl).hostname,
+      siteCode: options.siteCode,
+      compress: options.compress ?? true,
+    };
     this.#smsId = options.smsId;
   }
 
@@ -128,23 +133,8 @@ export class MpClient {
 
   /** Registers the machine (signed with this process's client certificate); remembers the SMSID. */
   async register(): Promise<ClientRegistrationReply> {
-    const identity = await signingIdentity();
     const { machine } = this.#options;
-    const request = {
-      hashAlgorithm: HASH_ALGORITHM_SHA256_RSA,
-      smsId: '',
-      requestType: 'Registration',
-      timeStamp: formatSentTime(this.#now()),
-      agent: { identity: 'CCMSetup.exe', version: '5.00.9128.1000', type: 0 },
-      certificates: { encryption: identity.certHex, signing: identity.certHex },
-      netbiosName: machine.netbiosName,
-      fqName: machine.fqdn,
-      localeId: 1033,
-      internetFlag: false,
-      signatureValue: '',
-    };
-    request.signatureValue = identity.sign(buildClientRegistrationData(request));
-    const body = buildClientRegistrationRequest(request);
+    const body = registrationBody(await processSigner(), machine.netbiosName, machine.fqdn, this.#now());
     const reply = parseClientRegistrationReply(
       await this.#ccm('Registration', Endpoints.ClientRegistration, body),
     );
@@ -153,15 +143,9 @@ export class MpClient {
   }
 
   async requestAssignments(): Promise<ReplyAssignments> {
-    const body = buildRequestAssignments({
-      clientId: this.#requireSmsId('requestAssignments'),
-      fqdn: this.#options.machine.fqdn,
-      netbiosName: this.#options.machine.netbiosName,
-      siteCode: this.#options.siteCode,
-      resourceType: 'Machine',
-      requestType: 'Always',
-      ack: false,
-    });
+    const { machine } = this.#options;
+    const smsId = this.#requireSmsId('requestAssignments');
+    const body = assignmentsBody(this.#target, smsId, machine.netbiosName, machine.fqdn);
     return parseReplyAssignments(await this.#ccm('PolicyAssignments', Endpoints.PolicyManager, body));
   }
 
@@ -214,35 +198,23 @@ export class MpClient {
     return this.#smsId;
   }
 
+  /** One CCM_POST, framed by the client layer's ccmAction (the swarm's framing) on the Node platform. */
   async #ccm(
     op: MpClientOperation,
     endpoint: MpEndpoint,
     body: string,
     replyMode: 'Sync' | 'Async' = 'Sync',
   ) {
-    const { machine } = this.#options;
-    const post = buildCcmPost({
-      header: {
-        id: `{${randomUUID().toUpperCase()}}`,
-        sourceId: this.#smsId,
-        sourceHost: machine.netbiosName,
-        targetAddress: targetAddressFor(endpoint),
-        targetEndpoint: endpoint,
-        targetHost: this.#mpHost,
-        replyCompression: 'zlib',
-        sentTime: formatSentTime(this.#now()),
-        replyMode,
-      },
-      body,
-      compress: this.#options.compress ?? true,
-    });
-    const headers = { 'content-type': post.contentType, 'user-agent': CCM_USER_AGENT };
+    const sender = { smsId: this.#smsId, netbiosName: this.#options.machine.netbiosName };
+    const ctx = { mp: this.#target, platform: PLATFORM };
+    const request = ccmAction(ctx, op, endpoint, sender, body, this.#now(), undefined, replyMode);
+    const payload = typeof request.body === 'function' ? request.body() : request.body;
     const res = await this.#send(
       op,
-      CCM_POST_METHOD,
-      `${this.#base()}${CCM_REQUEST_PATH}`,
-      headers,
-      post.body,
+      request.method,
+      request.origin + request.path,
+      request.headers!,
+      payload,
     );
     if (replyMode === 'Async') return '';
     return parseCcmPost(String(res.headers['content-type'] ?? ''), res.body).body;
@@ -257,7 +229,7 @@ export class MpClient {
     method: string,
     url: string,
     headers: Record<string, string>,
-    body?: Uint8Array,
+    body?: Uint8Array | string,
   ): Promise<HttpResponse> {
     let c = this.counters[op];
     if (c === undefined) {
@@ -282,29 +254,10 @@ export class MpClient {
   }
 }
 
-interface SigningIdentity {
-  certHex: string;
-  /** CryptoAPI-style signature of the UTF-16LE text: RSA PKCS#1 v1.5 SHA-256, byte-reversed, upper hex. */
-  sign(text: string): string;
-}
+/** One registration signer per process (engine/node-platform.ts): RSA keys take a while to generate. */
+let signer: Promise<RegistrationSigner> | undefined;
 
-let identity: Promise<SigningIdentity> | undefined;
-
-/** One self-signed "SMS Signing" style certificate per process: RSA keys take a while to generate. */
-function signingIdentity(): Promise<SigningIdentity> {
-  identity ??= generate([{ name: 'commonName', value: 'SMS' }], {
-    keyType: 'rsa',
-    keySize: 2048,
-    algorithm: 'sha256',
-  }).then((pems) => {
-    const certHex = Buffer.from(new X509Certificate(pems.cert).raw).toString('hex').toUpperCase();
-    return {
-      certHex,
-      sign: (text: string) => {
-        const sig = createSign('sha256').update(Buffer.from(text, 'utf16le')).sign(pems.private);
-        return Buffer.from(sig.reverse()).toString('hex').toUpperCase();
-      },
-    };
-  });
-  return identity;
+function processSigner(): Promise<RegistrationSigner> {
+  signer ??= createRegistrationSigner();
+  return signer;
 }

@@ -26,7 +26,12 @@ export { type ClientIdentity, clientIdentity } from './identity.ts';
 export { nextWake, stepClient } from './machine.ts';
 export { EnforcementState, ScanState, Topic } from './state-messages.ts';
 export type * from './vocabulary.ts';
-export { type FaultRecovery, recoveryFor } from './wsus-recovery.ts';
+export {
+  type FaultRecovery,
+  recoveryFor,
+  scanHandshake,
+  type WsusSessionFacts,
+} from './wsus-recovery.ts';
 export {
   authorizationFrom,
   authorizationTarget,

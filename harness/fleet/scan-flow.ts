@@ -10,7 +10,7 @@ import { evaluateRange } from './evaluation.ts';
 import { requestScan } from './scan-request.ts';
 import { queueScanState, ScanState } from './state-messages.ts';
 import type { FleetAction, ScanReason, ScanResult } from './vocabulary.ts';
-import { handshakeFor, recoveryFor } from './wsus-recovery.ts';
+import { recoveryFor, scanHandshake } from './wsus-recovery.ts';
 
 /** S-UNFORCED: a non-forced scan contacts the SUP only outside the TTL, on a newer catalog or without a
  *  cache. S-FORCED: a forced scan always does. */
@@ -50,16 +50,18 @@ function clearPending(c: ClientState): void {
 }
 
 function pushOnlineScan(c: ClientState, now: number, repeat: boolean, out: FleetAction[]): void {
-  const cold = !c.has(Flag.WsusConfig);
-  const cookieRefresh = cold || now >= c.cookieExpiresAt;
-  const register = cold ? !c.has(Flag.SupRegistered) : c.has(Flag.MustRegister);
-  const handshake = handshakeFor({
-    config: cold,
-    cookie: cookieRefresh,
-    register,
-    refreshCache: c.has(Flag.NeedsRefreshCache) && c.cachedCount > 0,
-    fileLocations: c.has(Flag.NeedsFileLocations),
-  });
+  const { cold, cookieRefresh, handshake } = scanHandshake(
+    {
+      configCached: c.has(Flag.WsusConfig),
+      registered: c.has(Flag.SupRegistered),
+      mustRegister: c.has(Flag.MustRegister),
+      cookieExpiresAt: c.cookieExpiresAt,
+      needsRefreshCache: c.has(Flag.NeedsRefreshCache),
+      needsFileLocations: c.has(Flag.NeedsFileLocations),
+      cachedCount: c.cachedCount,
+    },
+    now,
+  );
   c.set(Flag.ScanInFlight);
   out.push({
     kind: 'scan',

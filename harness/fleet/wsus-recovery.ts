@@ -67,3 +67,35 @@ export function handshakeFor(need: {
   if (need.fileLocations) steps.push('GetFileLocations');
   return steps;
 }
+
+/** What a client keeps between scans of one SUP that decides its next handshake (W-COLD, W-DELTA). */
+export interface WsusSessionFacts {
+  /** GetConfig's answer is cached. */
+  configCached: boolean;
+  registered: boolean;
+  /** The server asked for RegisterComputer (RegistrationRequired). */
+  mustRegister: boolean;
+  cookieExpiresAt: number;
+  needsRefreshCache: boolean;
+  needsFileLocations: boolean;
+  cachedCount: number;
+}
+
+/** The handshake of an online scan now: the fleet's scan flow and the driver's scan client both ask here. */
+export function scanHandshake(
+  s: WsusSessionFacts,
+  now: number,
+): { cold: boolean; cookieRefresh: boolean; handshake: WsusStep[] } {
+  const cold = !s.configCached;
+  const cookieRefresh = cold || now >= s.cookieExpiresAt;
+  const handshake = handshakeFor({
+    config: cold,
+    cookie: cookieRefresh,
+    // The server's RegistrationRequired wins even when an earlier fault of this scan dropped the config
+    // (InvalidCookie, then RegistrationRequired from a SUP that lost the registration).
+    register: s.mustRegister || (cold && !s.registered),
+    refreshCache: s.needsRefreshCache && s.cachedCount > 0,
+    fileLocations: s.needsFileLocations,
+  });
+  return { cold, cookieRefresh, handshake };
+}

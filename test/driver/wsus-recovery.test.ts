@@ -70,17 +70,22 @@ describe('WsusScanClient fault recovery (W-COOKIE)', () => {
     expect([...warm.newUpdateIds].sort()).toEqual(eligible.sort());
   });
 
-  it('InvalidCookie (a SUP with other keys): whole handshake, then RefreshCache keeps the cache', async () => {
+  it('InvalidCookie (a SUP with other keys): whole handshake, RefreshCache; it asks to register: register', async () => {
     const { t, http, client } = setup();
     await client.coldScan();
     const cacheBefore = client.cache;
     http.target = createSupFrontEnd(t.model, { cookieSecret: Buffer.alloc(32, 9) });
     const warm = await client.warmScan();
     expect(warm.ok, JSON.stringify(warm.failure)).toBe(true);
+    // The fleet's rule (harness/fleet/wsus-recovery.ts), as the swarm: InvalidCookie redoes the handshake
+    // and RefreshCache; this SUP lost the registration, so RefreshCache answers RegistrationRequired and
+    // the repeat registers (the config of this unfinished scan is not kept: the handshake runs again).
     expect(warm.recoveries).toEqual([
-      'InvalidCookie: GetConfig+GetAuthorizationCookie+GetCookie+RegisterComputer+RefreshCache',
+      'InvalidCookie: GetConfig+GetAuthorizationCookie+GetCookie+RefreshCache',
+      'RegistrationRequired: GetConfig+GetAuthorizationCookie+GetCookie+RegisterComputer+RefreshCache',
     ]);
-    expect(warm.operations.RefreshCache?.requests).toBe(1);
+    expect(warm.operations.RefreshCache?.requests).toBe(2);
+    expect(warm.operations.RefreshCache?.faults).toEqual({ RegistrationRequired: 1 });
     expect(warm.operations.RegisterComputer?.requests).toBe(1);
     expect(warm.newUpdateIds).toEqual([]);
     expect(client.cache.otherCached.sort()).toEqual(cacheBefore.otherCached.sort());
@@ -159,7 +164,10 @@ describe('WsusScanClient fault recovery (W-COOKIE)', () => {
     t.model.violations.add('full-resync-every-scan');
     const warm = await client.warmScan();
     expect(warm.ok).toBe(true);
-    expect(warm.syncPages).toBe(1);
+    // As the swarm's scan exchange: the re-offered cached categories and detectoids count as new
+    // prerequisites in the first round (it compares only software updates with the cache the scan began
+    // with); the second round offers nothing unseen and ends the pass.
+    expect(warm.syncPages).toBe(2);
     expect(warm.repeatedUpdateIds.length).toBeGreaterThan(0);
   });
 });

@@ -84,6 +84,25 @@ describe('W-COOKIE fault recovery', () => {
     expect(engine.scans(0)[2]!.action).toMatchObject({ cookieRefresh: true, cold: false, repeat: true });
   });
 
+  it('RegistrationRequired after InvalidCookie registers although the config was dropped', () => {
+    const { engine, scannedAt } = warmClient();
+    const faults: WsusFaultCode[] = ['InvalidCookie', 'RegistrationRequired'];
+    let calls = 0;
+    engine.replies.scan = () => {
+      const fault = faults[calls++];
+      return fault ? { kind: 'scan-result', outcome: 'fault', fault } : ok();
+    };
+    const at = scannedAt + 10 * MIN;
+    engine.inject(0, { kind: 'force-scan' }, at);
+    engine.runUntil(at + 5 * MIN);
+    expect(engine.scans(0).map((s) => s.action.handshake)).toEqual([
+      ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RegisterComputer'],
+      [],
+      ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RefreshCache'],
+      ['GetConfig', 'GetAuthorizationCookie', 'GetCookie', 'RegisterComputer', 'RefreshCache'],
+    ]);
+  });
+
   const failures: WsusFaultCode[] = [
     'ServerBusy',
     'InternalServerError',
