@@ -1,0 +1,142 @@
+// The client layer on the fetch platform, two ways: (1) against `patchstorm/msw` (the reference site as
+// msw handlers, intercepting fetch in this process, no socket), a cold scan, a warm scan after a forced
+// scan cycle and the state-message posts of a small fresh fleet, checked against what the site saw;
+// (2) against the real reference site over loopback, the same seeded slice sends the same requests per
+// operation over fetch as the in-process loop does on the Node platform.
+import { Server } from 'node:http';
+import net from 'node:net';
+import { setupServer } from 'msw/node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type FleetBehaviourOptions, FleetBehaviour } from '../../harness/client/index.ts';
+import { MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../../harness/engine/http-limits.ts';
+import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
+import { runClientsOverFetch, type SentOverFetch } from '../../harness/platforms/fetch-loop.ts';
+import { createFetchPlatform } from '../../harness/platforms/fetch-platform.ts';
+import { createSiteHandlers } from '../../site/msw/index.ts';
+import type { RunningSite } from '../../site/server.ts';
+import { BehaviourLoop, shardContext } from '../fleet-adapter/behaviour-loop.ts';
+import { EMPTY_KNOWLEDGE, startTestSite, T0 } from '../fleet-adapter/site.ts';
+
+const MIN = 60_000;
+const CLIENTS = 3;
+const SEED = 4;
+const LIMITS = { timeoutMs: REQUEST_TIMEOUT_MS.default, maxReplyBytes: MAX_REPLY_BYTES.default };
+/** The catalog of the fleet-adapter tests' site: small, so a cold scan is quick. */
+const CATALOG = { seed: 7, leafUpdates: 120, builds: [22631, 19045] };
+
+function fleetOptions(mp: string, sup: string, forcedScanAt?: number): FleetBehaviourOptions {
+  return {
+    fleet: {
+      start: 'fresh',
+      rolloutRampMs: 2 * MIN,
+      machines: [
+        { name: 'win11', build: 22631, weight: 1, installedFraction: 0.5 },
+        { name: 'win10', build: 19045, weight: 1, installedFraction: 0.5 },
+      ],
+      timers: { firstScanWindowMs: 5 * MIN },
+    },
+    targets: { mp, sups: [sup], siteCode: 'PS1' },
+    knowledge: EMPTY_KNOWLEDGE,
+    ...(forcedScanAt === undefined ? {} : { events: { forcedScans: [{ at: forcedScanAt }] } }),
+  };
+}
+
+function perOperation(sent: readonly { operation: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of sent) out[s.operation] = (out[s.operation] ?? 0) + 1;
+  return out;
+}
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+describe('the fetch platform against patchstorm/msw (no sockets)', () => {
+  it('runs a cold scan, a warm scan and state-message posts, and the site saw them', async () => {
+    // Every TCP/TLS connection and every listen in this process goes through these two.
+    let connects = 0;
+    let listens = 0;
+    const connect = net.Socket.prototype.connect;
+    const listen = Server.prototype.listen;
+    net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+      connects++;
+      return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+    } as typeof connect;
+    Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+      listens++;
+      return (listen as (...a: unknown[]) => Server).apply(this, args);
+    } as typeof listen;
+    cleanups.push(() => {
+      net.Socket.prototype.connect = connect;
+      Server.prototype.listen = listen;
+    });
+
+    // The signing key is made before any counting matters (selfsigned is pure JS: no socket either).
+    const signer = await createRegistrationSigner();
+    const { handlers, site, origins, close } = createSiteHandlers({
+      clock: { mode: 'manual', start: T0 },
+      catalog: CATALOG,
+    });
+    cleanups.push(close);
+    const server = setupServer(...handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    cleanups.push(() => server.close());
+
+    const warmAt = T0 + 30 * MIN;
+    const behaviour = new FleetBehaviour(
+      shardContext(CLIENTS, SEED, T0),
+      fleetOptions(origins.mp, origins.sup, warmAt),
+      signer,
+      createFetchPlatform(),
+    );
+    const clock = site.model.clock;
+    const sent = await runClientsOverFetch({
+      behaviour,
+      clients: CLIENTS,
+      start: T0,
+      until: warmAt + 20 * MIN,
+      limits: LIMITS,
+      // The site's manual clock follows the clients' virtual time (cookies, LastChange, the processor).
+      onAdvance: (now) => {
+        if (now > clock.now()) clock.advance(now - clock.now());
+      },
+    });
+    expect(sent.filter((s) => typeof s.status !== 'number' || s.status >= 400 || s.unusable)).toEqual([]);
+
+    // Cold: registration, policy, location, the first scan (the whole catalog, paged), report events and
+    // state messages.
+    const cold = perOperation(sent.filter((s) => s.at < warmAt));
+    // Warm: the forced scan cycle at warmAt; the clients know the catalog now.
+    const warm = perOperation(sent.filter((s) => s.at >= warmAt));
+    console.log(`per operation, cold: ${JSON.stringify(cold)}; warm: ${JSON.stringify(warm)}`);
+    expect(cold['mp.registration']).toBe(CLIENTS);
+    expect(cold['wsus.ReportEventBatch']).toBe(CLIENTS);
+    expect(cold['wsus.SyncUpdates']).toBeGreaterThan(CLIENTS * 2);
+    expect(cold['mp.statemsg']).toBeGreaterThanOrEqual(CLIENTS);
+    expect(warm['mp.registration']).toBeUndefined();
+    expect(warm['wsus.SyncUpdates']).toBeGreaterThanOrEqual(CLIENTS);
+    expect(warm['wsus.SyncUpdates']).toBeLessThan(cold['wsus.SyncUpdates']!);
+    expect(warm['wsus.GetExtendedUpdateInfo'] ?? 0).toBeLessThan(cold['wsus.GetExtendedUpdateInfo']!);
+
+    // What the site saw, from its own counters and state.
+    const all = perOperation(sent);
+    const seen = (frontEnd: string, operation: string): number =>
+      site.stats.counters(frontEnd, operation).requests;
+    expect(site.mp.snapshot().registrations).toBe(CLIENTS);
+    expect(seen('sup', 'SyncUpdates')).toBe(all['wsus.SyncUpdates']);
+    expect(seen('sup', 'GetCookie')).toBe(all['wsus.GetCookie']);
+    expect(site.sup.snapshot().eventsReported).toBeGreaterThan(0);
+    expect(site.sup.snapshot().cookiesIssued).toBeGreaterThanOrEqual(CLIENTS);
+    site.mp.states.processor.catchUp();
+    const backlog = site.mp.backlog();
+    expect(backlog.acceptedReports).toBe(all['mp.statemsg']);
+    expect(backlog.accepted).toBeGreaterThan(0);
+    expect(backlog.processed).toBe(backlog.accepted);
+    expect(site.mp.compliance().knownClients).toBe(CLIENTS);
+
+    // No socket: nothing listened, nothing connected.
+    expect(listens).toBe(0);
+    expect(connects).toBe(0);
+  }, 120_000);
+});
