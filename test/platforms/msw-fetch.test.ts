@@ -48,15 +48,16 @@ function perOperation(sent: readonly { operation: string }[]): Record<string, nu
 }
 
 const cleanups: (() => unknown)[] = [];
+let connects = 0;
+let listens = 0;
 afterAll(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
 describe('the fetch platform against patchstorm/msw (no sockets)', () => {
   it('runs a cold scan, a warm scan and state-message posts, and the site saw them', async () => {
-    // Every TCP/TLS connection and every listen in this process goes through these two.
-    let connects = 0;
-    let listens = 0;
+    // Every TCP/TLS connection and every listen in this process goes through these two (the loopback
+    // test below shows the count sees fetch's connections).
     const connect = net.Socket.prototype.connect;
     const listen = Server.prototype.listen;
     net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
@@ -138,5 +139,61 @@ describe('the fetch platform against patchstorm/msw (no sockets)', () => {
     // No socket: nothing listened, nothing connected.
     expect(listens).toBe(0);
     expect(connects).toBe(0);
+    server.close();
+  }, 120_000);
+});
+
+describe('the fetch platform against the reference site over loopback', () => {
+  it('sends the same requests per operation as the in-process loop on the Node platform', async () => {
+    const DURATION_MS = 20 * MIN;
+    const signer = await createRegistrationSigner();
+    const nodeSite = await startTestSite();
+    cleanups.push(() => nodeSite.stop());
+    const fetchSite = await startTestSite();
+    cleanups.push(() => fetchSite.stop());
+    const targets = (site: RunningSite) => fleetOptions(site.urls.mpHttp, site.urls.supHttp);
+
+    const loop = new BehaviourLoop(
+      new FleetBehaviour(
+        shardContext(CLIENTS * 4, SEED, T0),
+        targets(nodeSite),
+        signer,
+        createNodePlatform(),
+      ),
+      CLIENTS * 4,
+      nodeSite.model.clock,
+    );
+    try {
+      await loop.runUntil(T0 + DURATION_MS);
+    } finally {
+      await loop.close();
+    }
+
+    const before = connects;
+    const clock = fetchSite.model.clock;
+    const sent = await runClientsOverFetch({
+      behaviour: new FleetBehaviour(
+        shardContext(CLIENTS * 4, SEED, T0),
+        targets(fetchSite),
+        signer,
+        createFetchPlatform(),
+      ),
+      clients: CLIENTS * 4,
+      start: T0,
+      until: T0 + DURATION_MS,
+      limits: LIMITS,
+      onAdvance: (now) => {
+        if (now > clock.now()) clock.advance(now - clock.now());
+      },
+    });
+    const node = perOperation(loop.sent);
+    const overFetch = perOperation(sent);
+    console.log(`requests per operation, node loop vs fetch loop: ${JSON.stringify({ node, overFetch })}`);
+    expect(overFetch).toEqual(node);
+    expect(overFetch['mp.registration']).toBe(CLIENTS * 4);
+    expect(overFetch['wsus.SyncUpdates']).toBeGreaterThan(CLIENTS * 8);
+    expect(sent.filter((s) => typeof s.status !== 'number' || s.status >= 400 || s.unusable)).toEqual([]);
+    // The socket count of the first test is not blind: fetch over loopback is seen connecting.
+    expect(connects).toBeGreaterThan(before);
   }, 120_000);
 });
