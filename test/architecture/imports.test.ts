@@ -18,6 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The metric schema re-exports the client's error vocabulary (harness/client/error-kinds.ts).
   'harness/metrics': ['harness/client', 'protocol'],
   'harness/engine': ['harness/client', 'harness/fleet', 'harness/metrics', 'protocol'],
+  // Platforms over web APIs (fetch): beside the engine's Node platform, over the client layer alone.
+  'harness/platforms': ['harness/client', 'protocol'],
   // The protocol-level clients of tests, discovery and conformance: one conversation at a time.
   'harness/driver': ['harness/client', 'harness/fleet', 'harness/metrics', 'protocol'],
   // `patchstorm bench`: one operation at a time, through the driver.
