@@ -12,7 +12,8 @@ import { MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../../harness/engine/http-l
 import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { runClientsOverFetch, type SentOverFetch } from '../../harness/platforms/fetch-loop.ts';
 import { createFetchPlatform } from '../../harness/platforms/fetch-platform.ts';
-import { createSiteHandlers } from '../../site/msw/index.ts';
+// Through the package export, as a ConfigMgr tool's tests import it.
+import { createSiteHandlers } from 'patchstorm/msw';
 import type { RunningSite } from '../../site/server.ts';
 import { BehaviourLoop, shardContext } from '../fleet-adapter/behaviour-loop.ts';
 import { EMPTY_KNOWLEDGE, startTestSite, T0 } from '../fleet-adapter/site.ts';
