@@ -64,7 +64,7 @@ export type Answer =
   /** Drop the connection without an answer (an injected reset). */
   | { kind: 'reset' }
   /** Decide again after `ms` (an injected delay or a stall with a duration). */
-  | { kind: 'later'; ms: number; then: () => Answer }
+  | { kind: 'later'; ms: number; next: () => Answer }
   /** Never answer: the client gives up (a stall without a duration). */
   | { kind: 'hold' };
 
@@ -72,12 +72,7 @@ export type Answer =
 export type Admission = { kind: 'route'; route: Exclude<Route, { kind: 'unknown' }> } | Answer;
 
 /** Decided on the request line and Host header, before any body is read. */
-export function admit(
-  ctx: DispatchContext,
-  method: string,
-  host: string | undefined,
-  rawPath: string,
-): Admission {
+export function admit(ctx: DispatchContext, host: string | undefined, rawPath: string): Admission {
   if (host !== undefined && host !== '' && !VALID_HOST.test(host)) {
     const c = ctx.stats.counters(UNROUTED, 'InvalidHostname');
     c.requests++;
@@ -150,7 +145,7 @@ export function dispatch(ctx: DispatchContext, route: Route, request: SiteReques
     return {
       kind: 'later',
       ms: decision.latencyMs,
-      then: () => applyFault(handler, request, operation, decision, c),
+      next: () => applyFault(handler, request, operation, decision, c),
     };
   }
   return applyFault(handler, request, operation, decision, c);
@@ -192,7 +187,7 @@ function applyFault(
       return {
         kind: 'later',
         ms: decision.stallMs,
-        then: () => ({ kind: 'reply', reply: handle(handler, request, c), c }),
+        next: () => ({ kind: 'reply', reply: handle(handler, request, c), c }),
       };
   }
 }

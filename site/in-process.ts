@@ -105,7 +105,7 @@ export async function handleSiteRequest(
     port,
   });
 
-  const admission = admit(ctx, method, headers.host, url.pathname + url.search);
+  const admission = admit(ctx, headers.host, url.pathname + url.search);
   if (admission.kind !== 'route') return settle(admission, isHead, request.signal);
   const { route } = admission;
   if (!site.inFlight.tryEnter(route.frontEnd))
@@ -150,7 +150,7 @@ async function settle(answer: Answer, isHead: boolean, signal: AbortSignal | und
       throw new SiteConnectionDropped('reset');
     case 'later':
       await delay(answer.ms, signal);
-      return settle(answer.then(), isHead, signal);
+      return settle(answer.next(), isHead, signal);
     case 'hold':
       await delay(Number.POSITIVE_INFINITY, signal);
       throw new SiteConnectionDropped('aborted');

@@ -37,7 +37,7 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     // Once per request, in order: it also consumes the socket's record of a rewritten CCM_POST.
     const method = originalMethod(req.method, req.socket);
     const isHead = method === 'HEAD';
-    const admission = admit(ctx, method, req.headers.host, req.url ?? '/');
+    const admission = admit(ctx, req.headers.host, req.url ?? '/');
     if (admission.kind !== 'route') {
       req.resume();
       write(res, admission, isHead);
@@ -121,7 +121,7 @@ function write(res: ServerResponse, answer: Answer, isHead: boolean): void {
       resetConnection(res);
       return;
     case 'later':
-      wait(res, answer.ms, () => write(res, answer.then(), isHead));
+      wait(res, answer.ms, () => write(res, answer.next(), isHead));
       return;
     case 'hold':
       return;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type FleetBehaviourOptions, FleetBehaviour } from '../../harness/client/index.ts';
 import { MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../../harness/engine/http-limits.ts';
 import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
-import { runClientsOverFetch, type SentOverFetch } from '../../harness/platforms/fetch-loop.ts';
+import { runClientsOverFetch } from '../../harness/platforms/fetch-loop.ts';
 import { createFetchPlatform } from '../../harness/platforms/fetch-platform.ts';
 // Through the package export, as a ConfigMgr tool's tests import it.
 import { createSiteHandlers } from 'patchstorm/msw';
