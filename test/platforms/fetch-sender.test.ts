@@ -1,6 +1,8 @@
 // sendWithFetch against small loopback servers (port 0): a reply, the reply cap, the deadline, a refused
 // connection and a reset connection each come back as the client layer's outcome or error kind; and the
-// fetch platform's SHA-1, UTF-8 and zlib agree with the Node platform's.
+// fetch platform's SHA-1, UTF-8 and zlib agree with the Node platform's; the Web Crypto signer's
+// certificate and signatures verify with node:crypto.
+import { createVerify, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { createNodePlatform } from '../../harness/engine/node-platform.ts';
 import { acceptCcmPost, originalMethod } from '../../site/custom-methods.ts';
 import { createFetchPlatform } from '../../harness/platforms/fetch-platform.ts';
 import { sendWithFetch } from '../../harness/platforms/fetch-sender.ts';
+import { createWebRegistrationSigner } from '../../harness/platforms/web-signer.ts';
 
 let server: Server;
 let origin: string;
@@ -116,5 +119,27 @@ describe('the fetch platform', () => {
     expect([...web.inflate(node.deflate(bytes), 1 << 20)]).toEqual([...bytes]);
     expect(() => web.inflate(web.deflate(bytes), 1000)).toThrow(/exceeds/);
     expect(web.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('the Web Crypto registration signer', () => {
+  it('makes an X.509 certificate whose key verifies its CryptoAPI-style signatures', async () => {
+    const signer = await createWebRegistrationSigner();
+    const cert = new X509Certificate(Buffer.from(signer.certHex, 'hex'));
+    expect(cert.subject).toBe('CN=SMS');
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    const text = '<Data><ClientName>PC1</ClientName></Data>';
+    const signature = signer.sign(text);
+    expect(signature).toMatch(/^[0-9A-F]{512}$/);
+    // CryptoAPI byte order is reversed: back to big-endian for a standard verify.
+    const standard = Buffer.from(signature, 'hex').reverse();
+    expect(createVerify('sha256').update(Buffer.from(text, 'utf16le')).verify(cert.publicKey, standard)).toBe(
+      true,
+    );
+    expect(
+      createVerify('sha256')
+        .update(Buffer.from(`${text} `, 'utf16le'))
+        .verify(cert.publicKey, standard),
+    ).toBe(false);
   });
 });

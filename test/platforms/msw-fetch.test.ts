@@ -12,6 +12,7 @@ import { MAX_REPLY_BYTES, REQUEST_TIMEOUT_MS } from '../../harness/engine/http-l
 import { createNodePlatform, createRegistrationSigner } from '../../harness/engine/node-platform.ts';
 import { runClientsOverFetch } from '../../harness/platforms/fetch-loop.ts';
 import { createFetchPlatform } from '../../harness/platforms/fetch-platform.ts';
+import { createWebRegistrationSigner } from '../../harness/platforms/web-signer.ts';
 // Through the package export, as a ConfigMgr tool's tests import it.
 import { createSiteHandlers } from 'patchstorm/msw';
 import type { RunningSite } from '../../site/server.ts';
@@ -74,8 +75,8 @@ describe('the fetch platform against patchstorm/msw (no sockets)', () => {
       Server.prototype.listen = listen;
     });
 
-    // The signing key is made before any counting matters (selfsigned is pure JS: no socket either).
-    const signer = await createRegistrationSigner();
+    // Web pieces only on the client side: the fetch platform and the Web Crypto signer.
+    const signer = await createWebRegistrationSigner();
     const { handlers, site, origins, close } = createSiteHandlers({
       clock: { mode: 'manual', start: T0 },
       catalog: CATALOG,
@@ -176,7 +177,7 @@ describe('the fetch platform against the reference site over loopback', () => {
       behaviour: new FleetBehaviour(
         shardContext(CLIENTS * 4, SEED, T0),
         targets(fetchSite),
-        signer,
+        await createWebRegistrationSigner(),
         createFetchPlatform(),
       ),
       clients: CLIENTS * 4,

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../paths.ts';
 describe('harness/platforms uses web APIs only', () => {
   it('bundles for the browser with no node: module and no Node global', async () => {
     const result = await build({
-      entryPoints: ['fetch-platform.ts', 'fetch-sender.ts', 'fetch-loop.ts'].map((f) =>
+      entryPoints: ['fetch-platform.ts', 'fetch-sender.ts', 'fetch-loop.ts', 'web-signer.ts'].map((f) =>
         join(REPO_ROOT, 'harness/platforms', f),
       ),
       bundle: true,
@@ -19,7 +19,7 @@ describe('harness/platforms uses web APIs only', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    expect(result.outputFiles).toHaveLength(3);
+    expect(result.outputFiles).toHaveLength(4);
     const inputs = Object.keys(result.metafile.inputs);
     // Not an empty bundle: the portable zlib and SHA-1 are in it.
     expect(inputs.some((i) => i.includes('node_modules/fflate/'))).toBe(true);
