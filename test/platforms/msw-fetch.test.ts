@@ -145,6 +145,35 @@ describe('the fetch platform against patchstorm/msw (no sockets)', () => {
   }, 120_000);
 });
 
+describe('patchstorm/msw with plain fetch', () => {
+  it('serves DP content (HEAD, ranges) and a CCM_POST the MP refuses, as the listeners do', async () => {
+    const { handlers, site, origins, close } = createSiteHandlers({ catalog: CATALOG });
+    cleanups.push(close);
+    const server = setupServer(...handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      const file = site.model.catalog.updates.find((u) => u.files.length > 0)!.files[0]!;
+      const url = `${origins.mp}/SMS_DP_SMSPKG$/${file.contentId}/${encodeURIComponent(file.fileName)}`;
+      const head = await fetch(url, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(Number(head.headers.get('content-length'))).toBe(file.size);
+      const range = await fetch(url, { headers: { range: 'bytes=0-9' } });
+      expect(range.status).toBe(206);
+      expect((await range.arrayBuffer()).byteLength).toBe(10);
+      // A CCM_POST reaches the MP as CCM_POST (fetch and msw pass the method through): garbage is refused.
+      const post = await fetch(`${origins.mp}/ccm_system/request`, {
+        method: 'CCM_POST',
+        body: 'not multipart',
+      });
+      expect(post.status).toBeGreaterThanOrEqual(400);
+      expect(post.status).toBeLessThan(500);
+      expect(Object.keys(site.mp.snapshot().refused).length).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('the fetch platform against the reference site over loopback', () => {
   it('sends the same requests per operation as the in-process loop on the Node platform', async () => {
     const DURATION_MS = 20 * MIN;
