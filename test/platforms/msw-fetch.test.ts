@@ -1,8 +1,9 @@
 // The client layer on the fetch platform, two ways: (1) against `patchstorm/msw` (the reference site as
 // msw handlers, intercepting fetch in this process, no socket), a cold scan, a warm scan after a forced
-// scan cycle and the state-message posts of a small fresh fleet, checked against what the site saw;
-// (2) against the real reference site over loopback, the same seeded slice sends the same requests per
-// operation over fetch as the in-process loop does on the Node platform.
+// scan cycle and the state-message posts of a small fresh fleet, checked against what the site saw (and
+// a DP HEAD, a range and a CCM_POST with plain fetch through the same handlers); (2) against the real
+// reference site over loopback, the same seeded slice sends the same requests per operation over fetch
+// as the in-process loop does on the Node platform.
 import { Server } from 'node:http';
 import net from 'node:net';
 import { setupServer } from 'msw/node';
