@@ -1,96 +1,53 @@
-// The request path of every SUP/MP/DP listener: route, shed what is over the front-end's in-flight limit,
-// buffer the body under a limit, classify, inject faults, call the front-end, write its reply, count
-// everything. A front-end that throws costs one 500, never the process.
+// The request path of every SUP/MP/DP listener over node:http: read the method (CCM_POST), buffer the body
+// under the limit, and write what site/dispatch.ts decides (route, shed, classify, inject faults, call the
+// front-end, count) onto the connection. A front-end that throws costs one 500, never the process.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { originalMethod } from './custom-methods.ts';
-import { type FaultDecision, type FaultInjector, NO_FAULT } from './faults.ts';
-import type { InFlightLimits } from './in-flight.ts';
-import { type ListenerRole, type Route, routeRequest } from './routes.ts';
-import { type OperationCounters, type SiteStats, statusClassOf, UNROUTED } from './stats.ts';
-import type { FrontEnd, FrontEndHandler, SiteReply, SiteRequest } from './types.ts';
+import {
+  type Answer,
+  admit,
+  countReply,
+  type DispatchContext,
+  dispatch,
+  replyLength,
+  shedAnswer,
+  TOO_LARGE,
+  tooLargeCounters,
+} from './dispatch.ts';
+import type { Route } from './routes.ts';
+import type { OperationCounters } from './stats.ts';
+import type { FrontEnd, SiteReply, SiteRequest } from './types.ts';
 
-export interface FrontEnds {
-  sup: FrontEndHandler;
-  mp: FrontEndHandler;
-  dp: FrontEndHandler;
-}
+export type { FrontEnds } from './dispatch.ts';
 
-export interface ListenerContext {
-  role: ListenerRole;
-  secure: boolean;
-  frontEnds: FrontEnds;
-  stats: SiteStats;
-  faults: FaultInjector;
-  maxRequestBytes: number;
-  /** Shared by every listener, so HTTP and HTTPS requests of one front-end count against one limit. */
-  inFlight: InFlightLimits;
-  /** SUP services at non-default first path segments (see routeRequest). */
-  extraSupSegments?: ReadonlySet<string>;
-}
+export type ListenerContext = DispatchContext;
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const EMPTY = Buffer.alloc(0);
-const TEXT = 'text/plain; charset=utf-8';
 
-const NOT_FOUND: SiteReply = { status: 404, headers: { 'content-type': TEXT }, body: 'Not Found' };
-/** HTTP.sys's answer to a Host header that is no host name or address (before any site sees it). */
-const INVALID_HOSTNAME: SiteReply = {
-  status: 400,
-  headers: { 'content-type': 'text/html; charset=us-ascii' },
-  body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>Bad Request</TITLE></HEAD><BODY><h2>Bad Request - Invalid Hostname</h2><hr><p>HTTP Error 400. The request hostname is invalid.</p></BODY></HTML>\r\n',
-  close: true,
-};
-/** A DNS name, IPv4 address or bracketed IPv6 literal, with an optional port. */
-const VALID_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-const TOO_LARGE: SiteReply = {
-  status: 413,
-  headers: { 'content-type': TEXT },
-  body: 'Request Entity Too Large',
-  close: true,
-};
 /** How long the connection of a refused (413) body keeps reading what the client still sends before it
  *  closes (answerThenDrain): long enough for a client on a fast link to finish, short enough to free it. */
 const LINGER_MS = 5_000;
-const INTERNAL_ERROR: SiteReply = {
-  status: 500,
-  headers: { 'content-type': TEXT },
-  body: 'Internal Server Error',
-};
-/** What HTTP.sys sends while the application pool is down (a WSUS pool recycling under a scan storm) or
- *  its request queue is full. */
-const SERVICE_UNAVAILABLE: SiteReply = {
-  status: 503,
-  headers: { 'content-type': 'text/html; charset=us-ascii' },
-  body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>\r\n',
-};
 
 export function createRequestHandler(ctx: ListenerContext): RequestHandler {
-  const { stats, faults, frontEnds, maxRequestBytes, secure, role, inFlight, extraSupSegments } = ctx;
+  const { maxRequestBytes, secure, inFlight } = ctx;
 
   return (req, res) => {
     // Once per request, in order: it also consumes the socket's record of a rewritten CCM_POST.
     const method = originalMethod(req.method, req.socket);
-    const host = req.headers.host;
-    if (host !== undefined && host !== '' && !VALID_HOST.test(host)) {
+    const isHead = method === 'HEAD';
+    const admission = admit(ctx, req.headers.host, req.url ?? '/');
+    if (admission.kind !== 'route') {
       req.resume();
-      const c = stats.counters(UNROUTED, 'InvalidHostname');
-      c.requests++;
-      writeReply(res, INVALID_HOSTNAME, c, method === 'HEAD');
+      write(res, admission, isHead);
       return;
     }
-    const rawPath = req.url ?? '/';
-    const route = routeRequest(role, secure, rawPath, extraSupSegments);
-    if (route.kind === 'unknown') {
-      req.resume();
-      const c = stats.counters(UNROUTED, 'UnknownPath');
-      c.requests++;
-      writeReply(res, NOT_FOUND, c, method === 'HEAD');
-      return;
-    }
+    const { route } = admission;
     // Like HTTP.sys with a full queue: decided on the request line and headers, before any body is read.
     if (!inFlight.tryEnter(route.frontEnd)) {
-      shed(req, method, res, route);
+      req.resume();
+      write(res, shedAnswer(ctx, route, siteRequest(req, method, route.frontEnd, EMPTY)), isHead);
       return;
     }
     // 'close' follows the end of every response, and a connection that dies first: exactly one release.
@@ -104,7 +61,7 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     // Fast path: nothing to read (GET/HEAD and most probes).
     if ((declared === undefined || declared === '0') && req.headers['transfer-encoding'] === undefined) {
       req.resume();
-      dispatch(req, method, res, route, EMPTY);
+      write(res, dispatch(ctx, route, siteRequest(req, method, route.frontEnd, EMPTY)), isHead);
       return;
     }
 
@@ -123,7 +80,8 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     });
     req.on('end', () => {
       if (refused) return;
-      dispatch(req, method, res, route, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      write(res, dispatch(ctx, route, siteRequest(req, method, route.frontEnd, body)), isHead);
     });
     req.on('error', () => {
       // The client went away mid-body; there is nobody to answer.
@@ -143,171 +101,30 @@ export function createRequestHandler(ctx: ListenerContext): RequestHandler {
     };
   }
 
-  function classify(handler: FrontEndHandler, request: SiteRequest): string {
-    try {
-      return handler.operationOf(request) || 'Unknown';
-    } catch {
-      return 'Unknown';
-    }
-  }
-
-  function shed(req: IncomingMessage, method: string, res: ServerResponse, route: Route): void {
-    if (route.kind === 'unknown') return;
-    req.resume();
-    const frontEnd = route.frontEnd;
-    let operation =
-      route.kind === 'refuse'
-        ? route.operation
-        : classify(frontEnds[frontEnd], siteRequest(req, method, frontEnd, EMPTY));
-    // Without the body a CCM_POST's endpoint is unknown: count it under its method rather than 'Unknown'.
-    if (operation === 'Unknown' && method === 'CCM_POST') operation = method;
-    const c = stats.counters(frontEnd, operation);
-    c.requests++;
-    c.overloaded++;
-    writeReply(res, SERVICE_UNAVAILABLE, c, method === 'HEAD');
-  }
-
   function refuseTooLarge(req: IncomingMessage, method: string, res: ServerResponse, route: Route): void {
     if (route.kind === 'unknown') return;
-    const frontEnd = route.frontEnd;
-    const operation =
-      route.kind === 'refuse'
-        ? route.operation
-        : classify(frontEnds[frontEnd], siteRequest(req, method, frontEnd, EMPTY));
-    const c = stats.counters(frontEnd, operation);
-    c.requests++;
-    c.tooLarge++;
+    const c = tooLargeCounters(ctx, route, siteRequest(req, method, route.frontEnd, EMPTY));
     answerThenDrain(req, res, TOO_LARGE, c);
   }
-
-  function dispatch(
-    req: IncomingMessage,
-    method: string,
-    res: ServerResponse,
-    route: Route,
-    body: Buffer,
-  ): void {
-    if (route.kind === 'unknown') return;
-    const isHead = method === 'HEAD';
-    if (route.kind === 'refuse') {
-      const c = stats.counters(route.frontEnd, route.operation);
-      c.requests++;
-      c.bytesIn += body.length;
-      writeReply(
-        res,
-        { status: route.status, headers: { 'content-type': TEXT }, body: route.reason },
-        c,
-        isHead,
-      );
-      return;
-    }
-
-    const handler = frontEnds[route.frontEnd];
-    const request = siteRequest(req, method, route.frontEnd, body);
-    const operation = classify(handler, request);
-    const c = stats.counters(route.frontEnd, operation);
-    c.requests++;
-    c.bytesIn += body.length;
-
-    const decision = faults.decide(route.frontEnd, operation);
-    if (decision === NO_FAULT) {
-      answer(res, handler, request, c, isHead);
-      return;
-    }
-    if (decision.latencyMs > 0) {
-      c.injected.delayed++;
-      wait(res, decision.latencyMs, () => applyFault(res, handler, request, operation, decision, c, isHead));
-    } else {
-      applyFault(res, handler, request, operation, decision, c, isHead);
-    }
-  }
-
-  function applyFault(
-    res: ServerResponse,
-    handler: FrontEndHandler,
-    request: SiteRequest,
-    operation: string,
-    decision: FaultDecision,
-    c: OperationCounters,
-    isHead: boolean,
-  ): void {
-    switch (decision.action) {
-      case 'none':
-        answer(res, handler, request, c, isHead);
-        return;
-      case 'busy':
-        c.injected.busy++;
-        writeReply(
-          res,
-          frontEndFault(() => handler.busyReply(operation), c),
-          c,
-          isHead,
-        );
-        return;
-      case 'http503':
-        c.injected.http503++;
-        writeReply(res, SERVICE_UNAVAILABLE, c, isHead);
-        return;
-      case 'errorCode': {
-        c.injected.errorCode++;
-        // Rules with an ErrorCode are SUP-only (validated); a front-end without such faults answers 500.
-        const { errorCode } = decision;
-        const reply =
-          handler.errorCodeReply !== undefined && errorCode !== undefined
-            ? frontEndFault(() => handler.errorCodeReply!(operation, errorCode), c)
-            : INTERNAL_ERROR;
-        writeReply(res, reply, c, isHead);
-        return;
-      }
-      case 'reset':
-        c.injected.reset++;
-        resetConnection(res);
-        return;
-      case 'stall':
-        c.injected.stall++;
-        // Without a duration the request is held until the client gives up and closes the connection.
-        if (decision.stallMs !== undefined)
-          wait(res, decision.stallMs, () => answer(res, handler, request, c, isHead));
-        return;
-    }
-  }
 }
 
-function answer(
-  res: ServerResponse,
-  handler: FrontEndHandler,
-  request: SiteRequest,
-  c: OperationCounters,
-  isHead: boolean,
-): void {
-  let result: SiteReply | Promise<SiteReply>;
-  try {
-    result = handler.handle(request);
-  } catch {
-    c.errors++;
-    writeReply(res, INTERNAL_ERROR, c, isHead);
-    return;
-  }
-  if (result instanceof Promise) {
-    result.then(
-      (reply) => writeReply(res, reply, c, isHead),
-      () => {
-        c.errors++;
-        writeReply(res, INTERNAL_ERROR, c, isHead);
-      },
-    );
-  } else {
-    writeReply(res, result, c, isHead);
-  }
-}
-
-/** A front-end's own fault answer; one that throws costs a 500 and an error count, never the process. */
-function frontEndFault(make: () => SiteReply, c: OperationCounters): SiteReply {
-  try {
-    return make();
-  } catch {
-    c.errors++;
-    return INTERNAL_ERROR;
+/** Carries out a dispatch decision on a connection. */
+function write(res: ServerResponse, answer: Answer, isHead: boolean): void {
+  switch (answer.kind) {
+    case 'reply': {
+      const { reply, c } = answer;
+      if (reply instanceof Promise) reply.then((r) => writeReply(res, r, c, isHead));
+      else writeReply(res, reply, c, isHead);
+      return;
+    }
+    case 'reset':
+      resetConnection(res);
+      return;
+    case 'later':
+      wait(res, answer.ms, () => write(res, answer.next(), isHead));
+      return;
+    case 'hold':
+      return;
   }
 }
 
@@ -331,8 +148,7 @@ function answerThenDrain(
   const length = Buffer.byteLength(body);
   res.writeHead(reply.status, { ...reply.headers, 'content-length': length, connection: 'close' });
   res.write(body);
-  c.status[statusClassOf(reply.status)]++;
-  c.bytesOut += length;
+  countReply(c, reply, false);
   const finish = (): void => {
     clearTimeout(timer);
     if (!res.writableEnded) res.end();
@@ -353,8 +169,6 @@ function writeReply(res: ServerResponse, reply: SiteReply, c: OperationCounters,
     c.aborted++;
     return;
   }
-  const body = reply.body;
-  const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   const given = reply.headers;
   let headers: OutgoingHttpHeaders;
   if (
@@ -364,22 +178,21 @@ function writeReply(res: ServerResponse, reply: SiteReply, c: OperationCounters,
     // The front-end knows best (HEAD of a DP file announces the file's size with no body).
     headers = reply.close ? { ...given, connection: 'close' } : given;
   } else {
+    const length = replyLength(reply);
     headers = reply.close
       ? { ...given, 'content-length': length, connection: 'close' }
       : { ...given, 'content-length': length };
   }
   try {
     res.writeHead(reply.status, headers);
-    res.end(isHead ? undefined : body);
+    res.end(isHead ? undefined : reply.body);
   } catch {
     // Bad headers from a front-end: the status line may already be gone, so only the socket can tell.
     c.errors++;
     res.destroy();
     return;
   }
-  c.status[statusClassOf(reply.status)]++;
-  if (!isHead) c.bytesOut += length;
-  if (reply.faultCode !== undefined) c.faults[reply.faultCode] = (c.faults[reply.faultCode] ?? 0) + 1;
+  countReply(c, reply, isHead);
 }
 
 /** The request's URL on this listener's origin. A Host header (or absolute-form target) that is no valid

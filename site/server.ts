@@ -1,19 +1,16 @@
 // The reference site as one call: build the shared model (clock, catalog, deployments, violations), the
 // SUP, MP and DP front-ends over it, TLS material, the listeners and the observer. Everything a caller
 // needs to point clients at it comes back in RunningSite.
-import { generateCatalog } from './catalog/generate.ts';
-import { SiteClock } from './clock.ts';
-import { DeploymentStore } from './deployments.ts';
-import { createDpFrontEnd } from './dp/index.ts';
-import { FaultInjector } from './faults.ts';
 import type { SiteModel } from './model.ts';
-import { createMpFrontEnd, type MpFrontEnd } from './mp/index.ts';
+import type { MpFrontEnd } from './mp/index.ts';
 import { startObserver } from './observer.ts';
-import { resolveSiteOptions, type StartSiteOptions } from './options.ts';
+import type { StartSiteOptions } from './options.ts';
 import { isWildcardAddress, startShell } from './shell.ts';
-import { SiteStats } from './stats.ts';
-import { createSupFrontEnd, type SupFrontEnd } from './sup/index.ts';
+import { createSiteCore } from './site-core.ts';
+import type { SiteStats } from './stats.ts';
+import type { SupFrontEnd } from './sup/index.ts';
 import { prepareTls } from './tls.ts';
+import type { FaultInjector } from './faults.ts';
 import type { FrontEndHandler } from './types.ts';
 
 export type { StartSiteOptions } from './options.ts';
@@ -42,43 +39,27 @@ export interface RunningSite {
 }
 
 export async function startSite(options: StartSiteOptions = {}): Promise<RunningSite> {
-  // Validate everything before anything listens or is generated.
-  const resolved = resolveSiteOptions(options);
-  const faults = new FaultInjector(resolved.faults);
+  // Validates everything before anything listens or is generated.
+  const core = createSiteCore(options);
+  const { resolved, model, sup, mp, dp, faults, stats } = core;
   const { config } = resolved;
 
-  const clock = new SiteClock(resolved.clock);
-  const catalog = generateCatalog({
-    seed: resolved.catalog.seed,
-    leafUpdates: resolved.catalog.leafUpdates,
-    builds: resolved.catalog.builds,
-    fileSizes: resolved.catalog.fileSizes,
-    now: clock.now(),
-  });
-  const model: SiteModel = {
-    config,
-    clock,
-    catalog,
-    deployments: new DeploymentStore(),
-    violations: new Set(resolved.violations),
-  };
+  let tls: Awaited<ReturnType<typeof prepareTls>>;
+  try {
+    tls = await prepareTls({
+      files: resolved.tlsFiles,
+      certDir: resolved.certDir,
+      // URLs use the bind address when it is a specific one, so the certificate must name it too.
+      hostNames: isWildcardAddress(config.bindAddress)
+        ? [config.hostName]
+        : [config.hostName, config.bindAddress],
+    });
+  } catch (err) {
+    await core.stop();
+    throw err;
+  }
 
-  const tls = await prepareTls({
-    files: resolved.tlsFiles,
-    certDir: resolved.certDir,
-    // URLs use the bind address when it is a specific one, so the certificate must name it too.
-    hostNames: isWildcardAddress(config.bindAddress)
-      ? [config.hostName]
-      : [config.hostName, config.bindAddress],
-  });
-
-  const stats = new SiteStats();
-  let supUrls = { http: '', https: '' };
-  const sup = createSupFrontEnd(model);
-  const mp = createMpFrontEnd(model, () => supUrls, { processor: resolved.processor });
-  const dp = createDpFrontEnd(model);
-
-  const cleanups: (() => Promise<void>)[] = [async () => mp.stop(), () => tls.dispose()];
+  const cleanups: (() => Promise<void>)[] = [() => core.stop(), () => tls.dispose()];
   const cleanUp = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) await fn();
   };
@@ -96,7 +77,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
       frontEnds: { sup, mp, dp },
       maxRequestBytes: config.maxRequestBytes,
       maxInFlight: { sup: config.supMaxInFlight, mp: config.mpMaxInFlight, dp: config.dpMaxInFlight },
-      extraSupSegments: config.auth === 'simple' ? [config.authServiceUrl.split('/')[0]!] : [],
+      extraSupSegments: core.extraSupSegments,
       stats,
       faults,
     });
@@ -106,7 +87,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<Running
     config.supHttpsPort = shell.ports.supHttps;
     config.mpHttpPort = shell.ports.mpHttp;
     config.mpHttpsPort = shell.ports.mpHttps;
-    supUrls = { http: shell.urls.supHttp, https: shell.urls.supHttps };
+    core.supUrls = { http: shell.urls.supHttp, https: shell.urls.supHttps };
 
     const observerAt = { port: config.observerPort, token: resolved.observerToken };
     const observer = await startObserver(observerAt, {

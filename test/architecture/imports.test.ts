@@ -19,6 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The metric schema re-exports the client's error vocabulary (harness/client/error-kinds.ts).
   'harness/metrics': ['harness/client', 'protocol'],
   'harness/engine': ['harness/client', 'harness/fleet', 'harness/metrics', 'protocol'],
+  // Platforms over web APIs (fetch): beside the engine's Node platform, over the client layer alone.
+  'harness/platforms': ['harness/client', 'protocol'],
   // The protocol-level clients of tests, discovery, bench and conformance: one conversation at a time.
   // A second Node runner of the client layer beside the swarm, one layer above the engine: its WSUS scan
   // is an await loop over harness/client's ScanExchange on the engine's Node platform
