@@ -51,7 +51,8 @@ function virtualStartOf(now: number): number {
   const s = env('PATCHSTORM_START');
   if (s === undefined) return now;
   const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (!Number.isFinite(t)) throw new Error(`PATCHSTORM_START = ${JSON.stringify(s)}: expected epoch ms or an ISO time`);
+  if (!Number.isFinite(t))
+    throw new Error(`PATCHSTORM_START = ${JSON.stringify(s)}: expected epoch ms or an ISO time`);
   return t;
 }
 

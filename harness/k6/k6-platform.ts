@@ -10,7 +10,8 @@ import { splitUrl } from './split-url.ts';
 
 /** The bytes' own ArrayBuffer when they are all of it, else a copy (k6/crypto takes ArrayBuffers). */
 export function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return bytes.buffer as ArrayBuffer;
   return bytes.slice().buffer as ArrayBuffer;
 }
 

@@ -6,15 +6,8 @@ import type { Decision } from '../client/behaviour.ts';
 import type { ErrorKind } from '../client/error-kinds.ts';
 import { replyErrorKind } from '../client/reply-errors.ts';
 import type { ClientRequest } from '../client/request.ts';
+import { METRIC } from './metrics-names.ts';
 import type { SendOutcome } from './vu-loop.ts';
-
-/** The metric names, one home: the thresholds the CLI writes and the dashboard mapping use them. */
-export const METRIC = {
-  latency: 'patchstorm_latency',
-  requests: 'patchstorm_requests',
-  errors: 'patchstorm_errors',
-  errorRate: 'patchstorm_error_rate',
-} as const;
 
 /** The error a request counts as, or undefined for a reply the client used (the swarm's rules). */
 export function errorKindOf(outcome: SendOutcome, decision: Decision): ErrorKind | undefined {

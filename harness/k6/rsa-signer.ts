@@ -23,7 +23,10 @@ export interface SigningKey {
 const SHA256_DIGEST_INFO = '3031300d060960864801650304020105000420';
 
 /** `sha256Hex(bytes)`: the runtime's SHA-256 (k6/crypto in k6), lower-case hex. */
-export function createRsaSigner(key: SigningKey, sha256Hex: (bytes: Uint8Array) => string): RegistrationSigner {
+export function createRsaSigner(
+  key: SigningKey,
+  sha256Hex: (bytes: Uint8Array) => string,
+): RegistrationSigner {
   const n = new BigInteger(key.n, 16);
   const p = new BigInteger(key.p, 16);
   const q = new BigInteger(key.q, 16);

@@ -27,7 +27,8 @@ export function vuSlice(fleetSize: number, totalVus: number, vuIdInTest: number)
     ['totalVus', totalVus, 1],
     ['vuIdInTest', vuIdInTest, 1],
   ] as const) {
-    if (!Number.isSafeInteger(v) || v < min) throw new SliceError(`${name} = ${v}: expected a whole number >= ${min}`);
+    if (!Number.isSafeInteger(v) || v < min)
+      throw new SliceError(`${name} = ${v}: expected a whole number >= ${min}`);
   }
   if (vuIdInTest > totalVus) {
     throw new SliceError(`vuIdInTest = ${vuIdInTest}: expected at most totalVus (${totalVus})`);
@@ -44,10 +45,12 @@ export function parseSegment(segment: string | undefined): [number, number] {
   const fraction = (s: string): number => {
     const [n, d] = s.includes('/') ? s.split('/').map(Number) : [Number(s), 1];
     const v = (n as number) / (d as number);
-    if (!Number.isFinite(v) || v < 0 || v > 1) throw new SliceError(`execution segment '${segment}': bad fraction '${s}'`);
+    if (!Number.isFinite(v) || v < 0 || v > 1)
+      throw new SliceError(`execution segment '${segment}': bad fraction '${s}'`);
     return v;
   };
-  const [from, to] = parts.length === 1 ? [0, fraction(parts[0]!)] : [fraction(parts[0]!), fraction(parts[1]!)];
+  const [from, to] =
+    parts.length === 1 ? [0, fraction(parts[0]!)] : [fraction(parts[0]!), fraction(parts[1]!)];
   if (!(from < to)) throw new SliceError(`execution segment '${segment}': expected from < to`);
   return [from, to];
 }

@@ -20,6 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'harness/engine': ['harness/client', 'harness/fleet', 'harness/metrics', 'protocol'],
   // The protocol-level clients of tests, discovery and conformance: one conversation at a time.
   'harness/driver': ['harness/client', 'harness/fleet', 'harness/metrics', 'protocol'],
+  'harness/k6': ['harness/client', 'harness/fleet', 'protocol'],
   // `patchstorm bench`: one operation at a time, through the driver.
   'harness/bench': [
     'harness/client',
@@ -47,6 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'harness/driver',
     'harness/engine',
     'harness/fleet',
+    'harness/k6',
     'harness/metrics',
     'harness/run',
     'profiles',
