@@ -50,7 +50,7 @@ function targets() {
 function virtualStartOf(now: number): number {
   const s = env('PATCHSTORM_START');
   if (s === undefined) return now;
-  const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  const t = /^\d+(?:\.\d+)?$/.test(s) ? Number(s) : Date.parse(s);
   if (!Number.isFinite(t))
     throw new Error(`PATCHSTORM_START = ${JSON.stringify(s)}: expected epoch ms or an ISO time`);
   return t;
@@ -109,7 +109,7 @@ export default function vu(start: RunStart): void {
     createK6Signer(config.signingKey),
     createK6Platform(),
   );
-  new VuLoop({
+  const loop = new VuLoop({
     behaviour,
     clients: slice.count,
     virtualStart: start.virtualStart,
@@ -121,5 +121,11 @@ export default function vu(start: RunStart): void {
     sleep,
     onOutcome: (request, outcome, decision) => metrics.record(request, outcome, decision),
     maxBatch: config.maxBatch,
-  }).run();
+  });
+  loop.run();
+  console.log(
+    `VU ${exec.vu.idInTest}: ${slice.count} clients, ${loop.requests} requests in ${loop.batches} batches, ` +
+      `most lateness ${Math.round(loop.maxLatenessMs / 1000)} virtual s; slowest batch ${loop.slowestBatchMs} ms, ` +
+      `slowest reply handling ${loop.slowestStepsMs} ms (wall)`,
+  );
 }

@@ -40,8 +40,10 @@ export function k6BatchSender(timeout: string): BatchSender {
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) headers[name.toLowerCase()] = value;
+      // An ArrayBuffer with responseType 'binary', null with 'none'.
       const raw = res.body as unknown;
-      const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : new Uint8Array(0);
+      const bytes =
+        raw !== null && typeof raw === 'object' ? new Uint8Array(raw as ArrayBuffer) : new Uint8Array(0);
       return {
         ok: true,
         reply: { status: res.status, headers, body: bytes, latencyMs: res.timings.duration },

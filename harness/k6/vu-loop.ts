@@ -1,9 +1,9 @@
 // One k6 VU's event loop: the swarm's scheduler (harness/engine/shard-runner.ts) cut down to what a VU can
 // do. k6 has no timers and no event loop a script can wait on, and http.batch blocks until every request
-// of the batch is answered, so the VU runs in rounds: sleep until the next client is due on the virtual
-// clock, step every due client at its scheduled time (FleetBehaviour.step, as the swarm does), send the
-// requests those steps produced as one batch, feed each reply or failure back to its client at the
-// virtual time the batch ended, and send what that produced as the next batch, until nothing is left.
+// of the batch is answered, so the VU runs in rounds: step every client that is due at its scheduled time
+// (FleetBehaviour.step, as the swarm does), send what those steps and the last batch's replies asked for
+// as one batch, feed each reply or failure back to its client at the virtual time the batch ended; when
+// nothing is to be sent, sleep (k6's sleep) until the next client is due.
 // Virtual time = virtualStart + wall time since the start × speed.
 import type { Behaviour, ClientEvent, Decision } from '../client/behaviour.ts';
 import type { TransportErrorKind } from '../client/error-kinds.ts';
@@ -55,6 +55,11 @@ export class VuLoop {
   /** Requests sent, rounds (batches) sent. */
   requests = 0;
   batches = 0;
+  /** Most virtual ms a due client waited for this VU to step it (the VU fell behind its clients). */
+  maxLatenessMs = 0;
+  /** Wall ms of the slowest batch (sending) and of the slowest stepping of one batch's replies. */
+  slowestBatchMs = 0;
+  slowestStepsMs = 0;
 
   constructor(options: VuLoopOptions) {
     if (!(options.speed > 0)) throw new RangeError(`speed = ${options.speed}: expected > 0`);
@@ -70,64 +75,71 @@ export class VuLoop {
     return this.#o.virtualStart + (this.#o.wallNow() - this.#wallStart) * this.#o.speed;
   }
 
-  /** Runs until the virtual end; returns when the last batch due before it is answered. */
+  /** Runs until the virtual end: requests not sent by then are not sent, as the swarm stops at its end. */
   run(): void {
     const o = this.#o;
     const end = o.virtualStart + o.durationMs;
+    const max = o.maxBatch ?? 64;
     this.#wallStart = o.wallStart ?? o.wallNow();
+    let pending: Pending[] = [];
     for (;;) {
-      let next = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < o.clients; c++) if (this.#wake[c]! < next) next = this.#wake[c]!;
       const now = this.now();
       if (now >= end) break;
-      if (next > now) {
-        const waitS = (Math.min(next, end) - now) / o.speed / 1000;
-        o.sleep(Math.min(waitS, MAX_SLEEP_S));
-        continue;
-      }
-      const pending: Pending[] = [];
+      // Clients that came due while the last batch was out go in the next one with the replies' follow-ups:
+      // one client's chain of requests (a cold scan's pages) does not hold the others back.
+      let next = Number.POSITIVE_INFINITY;
       for (let c = 0; c < o.clients; c++) {
         const at = this.#wake[c]!;
-        if (at > now) continue;
+        if (at > now) {
+          if (at < next) next = at;
+          continue;
+        }
         this.#wake[c] = Number.POSITIVE_INFINITY;
+        if (now - at > this.maxLatenessMs) this.maxLatenessMs = now - at;
         const event: ClientEvent = this.#started[c] ? { kind: 'wake' } : { kind: 'start' };
         this.#started[c] = 1;
         // The scheduled time, not the time the loop got round to it: a late VU keeps the schedule.
         this.#apply(c, o.behaviour.step(c, event, at), pending, now);
       }
-      this.#sendAll(pending);
+      if (pending.length === 0) {
+        // The steps above may have asked for wake-ups sooner than any seen before them.
+        for (let c = 0; c < o.clients; c++) if (this.#wake[c]! < next) next = this.#wake[c]!;
+        const waitS = (Math.min(next, end) - now) / o.speed / 1000;
+        o.sleep(Math.min(waitS, MAX_SLEEP_S));
+        continue;
+      }
+      const batch = pending.length > max ? pending.slice(0, max) : pending;
+      pending = pending.length > max ? pending.slice(max) : [];
+      this.#send(batch, pending);
     }
+  }
+
+  /** Sends one batch; the replies' follow-up requests join `pending`. */
+  #send(batch: Pending[], pending: Pending[]): void {
+    const o = this.#o;
+    const t0 = o.wallNow();
+    const outcomes = o.send(batch.map((p) => p.request));
+    const t1 = o.wallNow();
+    if (t1 - t0 > this.slowestBatchMs) this.slowestBatchMs = t1 - t0;
+    this.requests += batch.length;
+    this.batches++;
+    const now = this.now();
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]!;
+      const event: ClientEvent = outcome.ok
+        ? { kind: 'reply', action: p.request, reply: outcome.reply }
+        : { kind: 'failure', action: p.request, error: outcome.kind, message: outcome.message };
+      const decision = o.behaviour.step(p.client, event, now);
+      o.onOutcome?.(p.request, outcome, decision);
+      this.#apply(p.client, decision, pending, now);
+    });
+    const t2 = o.wallNow();
+    if (t2 - t1 > this.slowestStepsMs) this.slowestStepsMs = t2 - t1;
   }
 
   #apply(client: number, d: Decision, pending: Pending[], now: number): void {
     if (d.wakeAt === null) this.#wake[client] = Number.POSITIVE_INFINITY;
     else if (d.wakeAt !== undefined) this.#wake[client] = Math.max(d.wakeAt, now);
     for (const request of d.actions ?? []) pending.push({ client, request });
-  }
-
-  /** Sends batch after batch until the replies ask for nothing more right now. */
-  #sendAll(pending: Pending[]): void {
-    const o = this.#o;
-    const max = o.maxBatch ?? 64;
-    let queue = pending;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, max);
-      const rest = queue.slice(max);
-      const outcomes = o.send(batch.map((p) => p.request));
-      this.requests += batch.length;
-      this.batches++;
-      const now = this.now();
-      const next: Pending[] = [];
-      batch.forEach((p, i) => {
-        const outcome = outcomes[i]!;
-        const event: ClientEvent = outcome.ok
-          ? { kind: 'reply', action: p.request, reply: outcome.reply }
-          : { kind: 'failure', action: p.request, error: outcome.kind, message: outcome.message };
-        const decision = o.behaviour.step(p.client, event, now);
-        o.onOutcome?.(p.request, outcome, decision);
-        this.#apply(p.client, decision, next, now);
-      });
-      queue = [...rest, ...next];
-    }
   }
 }
