@@ -30,7 +30,8 @@ function metricClass(type) {
     }
     add(value, tags = {}) {
       const key = `${this.name}${JSON.stringify(Object.entries(tags).sort())}`;
-      const t = (totals[key] ??= { metric: this.name, type, tags, count: 0, sum: 0 });
+      if (!totals[key]) totals[key] = { metric: this.name, type, tags, count: 0, sum: 0 };
+      const t = totals[key];
       t.count++;
       t.sum += Number(value);
     }
