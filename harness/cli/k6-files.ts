@@ -83,6 +83,10 @@ k6 writes one InfluxDB 1.x measurement per metric, tags as fields of the series:
 | \`http_req_duration\` (\`op\`, \`status\`, \`url\`, …) | k6's own request timing, tagged with the same \`op\` |
 | \`vus\`, \`iterations\` | generator side (no lateness figure: k6 does not measure it) |
 
+k6 writes field \`value\` at wall time with no \`run\`/\`profile\`/\`target\` tags of its own: add them with
+\`k6 run --tag run=<id> --tag profile=${config.profileName} --tag target=<sup> …\`. The full mapping to the
+capacity-review measurements is in patchstorm's \`harness/k6/README.md\`.
+
 Thresholds (\`options.thresholds\`): ${
     Object.entries(config.thresholds)
       .map(([m, l]) => `\`${m}\`: ${l.join(', ')}`)

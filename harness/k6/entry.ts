@@ -71,9 +71,10 @@ export const options = {
     },
   },
   thresholds: config.thresholds,
-  // http.batch: up to maxBatch requests of one VU in parallel, any number per host.
+  // http.batch: up to maxBatch requests of one VU in parallel, to one host as to several (k6's defaults,
+  // 10 and 6, would queue a round's requests behind each other).
   batch: config.maxBatch,
-  batchPerHost: 0,
+  batchPerHost: config.maxBatch,
   setupTimeout: '60s',
 };
 
