@@ -3,6 +3,7 @@ import { Command, type CommanderError } from 'commander';
 import { EXIT_INVALID_INPUT } from '../metrics/exit-codes.ts';
 import { benchCommand } from './bench.ts';
 import { conformanceCommand } from './conformance.ts';
+import { k6Command } from './k6.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
@@ -22,5 +23,6 @@ program.addCommand(serveCommand());
 program.addCommand(conformanceCommand());
 program.addCommand(benchCommand());
 program.addCommand(reportCommand());
+program.addCommand(k6Command());
 
 await program.parseAsync(process.argv);

@@ -28,6 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // deadline, one memory bound for both). driver -> engine is allowed; engine -> driver is not (the
   // engine's list has no driver), so the arrow points one way, like run -> engine.
   'harness/driver': ['harness/client', 'harness/engine', 'harness/fleet', 'harness/metrics', 'protocol'],
+  'harness/k6': ['harness/client', 'harness/fleet', 'protocol'],
   // `patchstorm bench`: one operation at a time, through the driver.
   'harness/bench': [
     'harness/client',
@@ -55,6 +56,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'harness/driver',
     'harness/engine',
     'harness/fleet',
+    'harness/k6',
     'harness/metrics',
     'harness/run',
     'profiles',
