@@ -12,27 +12,11 @@ import { createContext, runInContext } from 'node:vm';
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, WSUS_CAPTURES_DIR } from '../paths.ts';
+import { K6_ABSENT } from '../support/k6-globals.ts';
 
 const PROTOCOL_DIR = join(REPO_ROOT, 'protocol');
 /** The folders that run in k6: protocol/ and the two harness layers above it. */
 const PURE_DIRS = ['protocol', 'harness/fleet', 'harness/client'].map((d) => join(REPO_ROOT, d));
-
-/** Globals k6 v0.48.0 does not have (docs/k6-runtime.md, measured on the real binary). */
-const K6_ABSENT = [
-  'TextEncoder',
-  'TextDecoder',
-  'URL',
-  'URLSearchParams',
-  'crypto',
-  'setTimeout',
-  'setInterval',
-  'queueMicrotask',
-  'BigInt',
-  'structuredClone',
-  'atob',
-  'btoa',
-  'WeakRef',
-] as const;
 
 const OPTIONS: BuildOptions = {
   absWorkingDir: REPO_ROOT,

@@ -9,23 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 import { transform } from 'esbuild';
 import { Agent, request } from 'undici';
-
-/** Globals k6 v0.48.0 does not have (docs/k6-runtime.md, measured on the real binary). */
-export const K6_ABSENT = [
-  'TextEncoder',
-  'TextDecoder',
-  'URL',
-  'URLSearchParams',
-  'crypto',
-  'setTimeout',
-  'setInterval',
-  'queueMicrotask',
-  'BigInt',
-  'structuredClone',
-  'atob',
-  'btoa',
-  'WeakRef',
-] as const;
+import { K6_ABSENT } from './k6-globals.ts';
 
 const WORKER = new URL('./k6-vu-worker.mjs', import.meta.url);
 
