@@ -1,7 +1,7 @@
 // CCM_POST bodies (requests and replies have the same framing): multipart/mixed with the UTF-16 <Msg>
 // header first and the UTF-16LE payload second, zlib-compressed (application/octet-stream) or plain
 // (a second text/plain; charset=UTF-16 part).
-import { loneSurrogateAt, utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { loneSurrogateAt, type Utf16leDecode, utf16leDecode, utf16leEncode } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 import { buildMsgHeaderXml, type MsgHeader, parseMsgHeaderXml } from './msg-header.ts';
 import { boundaryOf, buildMultipart, parseMultipart } from './multipart.ts';
@@ -44,6 +44,9 @@ export interface CcmPost {
 export interface ParseCcmPostOptions {
   /** zlib decompressor (default: the portable streaming one; in Node pass platformInflate(inflateSync)). */
   inflate?: ZlibInflate;
+  /** UTF-16LE decoder with utf16leDecode's contract (default the portable one; in Node pass
+   *  utf16leDecoderOver over Buffer#toString('utf16le'), ~10x faster on a report of a few KB). */
+  decodeUtf16le?: Utf16leDecode;
 }
 
 export interface ParsedCcmPost {
@@ -67,16 +70,16 @@ export function buildCcmPost(input: CcmPostInput): CcmPost {
 }
 
 /** Decodes UTF-16 text of the header part: LE with or without BOM, or BE when it starts with FE FF. */
-function decodeUtf16Text(bytes: Uint8Array): string {
+function decodeUtf16Text(bytes: Uint8Array, decode: Utf16leDecode): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const swapped = new Uint8Array(bytes.length - 2);
     for (let i = 2; i + 1 < bytes.length; i += 2) {
       swapped[i - 2] = bytes[i + 1]!;
       swapped[i - 1] = bytes[i]!;
     }
-    return utf16leDecode(swapped);
+    return decode(swapped);
   }
-  return utf16leDecode(bytes);
+  return decode(bytes);
 }
 
 /**
@@ -97,14 +100,15 @@ export function parseCcmPost(
   const parts = parseMultipart(boundaryOf(contentType), bytes);
   const [first, second] = parts;
   if (!first) throw new MpProtocolError('CCM_POST has no parts', 'multipart');
-  const header = parseMsgHeaderXml(wellFormed('the Msg header', decodeUtf16Text(first.body)));
+  const decode = options.decodeUtf16le ?? utf16leDecode;
+  const header = parseMsgHeaderXml(wellFormed('the Msg header', decodeUtf16Text(first.body, decode)));
   if (!second) return { header, body: '', compressed: false };
   const type = (second.headers['content-type'] ?? '').toLowerCase();
   const compressed = type.startsWith(BINARY_PART);
   const payload = compressed
     ? (options.inflate ?? inflateCcmBody)(second.body, MAX_CCM_BODY_BYTES)
     : second.body;
-  return { header, body: wellFormed('the payload', decodeCcmBody(payload)), compressed };
+  return { header, body: wellFormed('the payload', decodeCcmBody(payload, decode)), compressed };
 }
 
 /** UTF-16 with a lone surrogate is no text any ConfigMgr component wrote: refused as an encoding error. */

@@ -1,7 +1,7 @@
 // The payload of a CCM_POST: UTF-16LE XML, one NUL code unit, then an ASCII CRLF (the bytes the ConfigMgr
 // sender and the tools validated against real MPs produce), zlib-compressed when Hook3 zlib-compress is on.
 import { Unzlib, zlibSync } from 'fflate';
-import { utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { type Utf16leDecode, utf16leDecode, utf16leEncode } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 
 /** Largest decompressed body accepted (a resync full-state report is a few MB at most). */
@@ -17,13 +17,16 @@ export function encodeCcmBody(text: string): { bytes: Uint8Array; length: number
   return { bytes, length: text.length * 2 + 2 };
 }
 
-/** Decodes a body, tolerating a BOM, a missing NUL, and a CRLF in ASCII or in UTF-16 after it. */
-export function decodeCcmBody(bytes: Uint8Array): string {
+/**
+ * Decodes a body, tolerating a BOM, a missing NUL, and a CRLF in ASCII or in UTF-16 after it. `decode`
+ * is the UTF-16LE decoder (default the portable one; Node callers may pass a native one).
+ */
+export function decodeCcmBody(bytes: Uint8Array, decode: Utf16leDecode = utf16leDecode): string {
   let end = bytes.length;
   const at = (i: number) => bytes[end - i];
   if (end >= 4 && at(4) === 13 && at(3) === 0 && at(2) === 10 && at(1) === 0) end -= 4;
   else if (end >= 4 && end % 2 === 0 && at(2) === 13 && at(1) === 10 && at(4) === 0 && at(3) === 0) end -= 2;
-  return utf16leDecode(end === bytes.length ? bytes : bytes.subarray(0, end));
+  return decode(end === bytes.length ? bytes : bytes.subarray(0, end));
 }
 
 /** A zlib (RFC 1950) compressor; Node callers may pass node:zlib's deflateSync, ~10x faster than fflate. */

@@ -9,7 +9,7 @@ import {
 import { MpProtocolError } from '../../protocol/mp/index.ts';
 import { XmlError } from '../../protocol/xml.ts';
 import type { SiteRequest } from '../types.ts';
-import { nodeInflate } from './node-zlib.ts';
+import { NODE_CCM_PARSE } from './node-ccm-parse.ts';
 
 export const CCM_PATHS = new Set(['/ccm_system/request', '/ccm_system_windowsauth/request']);
 
@@ -36,7 +36,7 @@ export function readCcmPost(req: SiteRequest): CcmRead {
 function parse(req: SiteRequest): CcmRead {
   const contentType = String(req.headers['content-type'] ?? '');
   try {
-    const post = parseCcmPost(contentType, req.body, { inflate: nodeInflate });
+    const post = parseCcmPost(contentType, req.body, NODE_CCM_PARSE);
     return {
       ok: true,
       post,

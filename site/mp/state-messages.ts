@@ -6,7 +6,7 @@
 import { parseCcmPost, parseStateMessageReport, type StateMessageReport } from '../../protocol/mp/index.ts';
 import type { AcceptVerdict, StateSystem } from '../statemsg/index.ts';
 import type { InboundMessage } from '../statemsg/types.ts';
-import { nodeInflate } from './node-zlib.ts';
+import { NODE_CCM_PARSE } from './node-ccm-parse.ts';
 
 function toInboundMessages(report: StateMessageReport): InboundMessage[] {
   return report.messages.map((m) => ({
@@ -46,9 +46,7 @@ export function relayStateReport(
     clientId,
     messageCount: countMessages(body),
     load: () =>
-      toInboundMessages(
-        parseStateMessageReport(parseCcmPost(contentType, bytes, { inflate: nodeInflate }).body),
-      ),
+      toInboundMessages(parseStateMessageReport(parseCcmPost(contentType, bytes, NODE_CCM_PARSE).body)),
   });
 }
 
