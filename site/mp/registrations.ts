@@ -2,6 +2,7 @@
 // that registers again with the same identity gets its existing SMSID back, as a real site matches
 // on hardware identity, so a fleet that re-registers after a restart does not inflate the count.
 import { createHash } from 'node:crypto';
+import { ownString } from '../own-string.ts';
 
 export interface Registration {
   /** "GUID:XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" */
@@ -29,14 +30,15 @@ export class RegistrationTable {
       existing.lastAt = now;
       return existing;
     }
+    // Kept for the run: copies, not views of the request text (its certificates are ~6 KB).
     const record: Registration = {
       smsId: smsIdFor(this.siteCode, identity),
-      netbiosName,
-      fqdn,
+      netbiosName: ownString(netbiosName),
+      fqdn: ownString(fqdn),
       firstAt: now,
       lastAt: now,
     };
-    this.#byIdentity.set(identity, record);
+    this.#byIdentity.set(ownString(identity), record);
     this.#bySmsId.set(record.smsId.toUpperCase(), record);
     return record;
   }

@@ -6,6 +6,7 @@
 import { parseCcmPost, parseStateMessageReport, type StateMessageReport } from '../../protocol/mp/index.ts';
 import type { AcceptVerdict, StateSystem } from '../statemsg/index.ts';
 import type { InboundMessage } from '../statemsg/types.ts';
+import { ownString } from '../own-string.ts';
 import { NODE_CCM_PARSE } from './node-ccm-parse.ts';
 
 function toInboundMessages(report: StateMessageReport): InboundMessage[] {
@@ -38,8 +39,10 @@ export function relayStateReport(
   if (!/^\s*(?:<\?xml[^>]*\?>\s*)?<Report[\s>]/.test(body)) {
     throw new RelayPayloadError('relay payload is not a state-message <Report>');
   }
-  const clientId = CLIENT_ID.exec(body)?.[1];
-  if (clientId === undefined) throw new RelayPayloadError('state-message report without a ClientID');
+  const match = CLIENT_ID.exec(body)?.[1];
+  if (match === undefined) throw new RelayPayloadError('state-message report without a ClientID');
+  // The state system keeps the id for the run (known clients, serials, compliance): not a view of the body.
+  const clientId = ownString(match);
   // Own copy of exactly the request bytes: the listener's buffer may be a view of a larger one.
   const bytes = wire.slice();
   return states.accept({

@@ -2,6 +2,7 @@
 // client and update the latest detection state (by serial number), and running counts per update so a
 // snapshot never walks every client. A client the site knows of (registered, or with reports accepted)
 // that has no processed state for an update is Unknown for it (behaviour.md M-STATES, M-BACKLOG).
+import { ownString } from '../own-string.ts';
 import { type ComplianceCounts, type ComplianceState, DETECTION_STATES } from './types.ts';
 
 const STATE_BY_ID: Record<number, ComplianceState | undefined> = {
@@ -90,9 +91,11 @@ export class ComplianceStore {
     const key = updateId.toLowerCase();
     let idx = this.#updateIndex.get(key);
     if (idx === undefined) {
+      // Kept for the run: a copy, not a view of the report text the id was read from.
+      const own = ownString(key);
       idx = this.#updateIds.length;
-      this.#updateIds.push(key);
-      this.#updateIndex.set(key, idx);
+      this.#updateIds.push(own);
+      this.#updateIndex.set(own, idx);
     }
     return idx;
   }

@@ -10,6 +10,7 @@ import {
   TopicType,
 } from '../../protocol/mp/state-codes.ts';
 import type { DeploymentCompliance } from '../../protocol/observer.ts';
+import { ownString } from '../own-string.ts';
 
 export type { DeploymentCompliance };
 
@@ -77,7 +78,8 @@ export class DeploymentComplianceStore {
     let d = this.#byAssignment.get(key);
     if (d === undefined) {
       d = { clients: new Map(), counts: new Array<number>(STATUS_COUNT).fill(0) };
-      this.#byAssignment.set(key, d);
+      // Kept for the run: a copy, not a view of the report text the id was read from.
+      this.#byAssignment.set(ownString(key), d);
     }
     const previous = d.clients.get(clientId);
     if (previous !== undefined) {

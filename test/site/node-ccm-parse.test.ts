@@ -35,7 +35,7 @@ describe('nodeUtf16leDecode', () => {
       [0x41, 0x00, 0x00, 0xdc],
       [0x3d, 0xd8, 0x00, 0xde, 0x00, 0x00],
       [0xfe, 0xff, 0x00, 0x41],
-    ].map((b) => new Uint8Array(b));
+    ].map((b): Uint8Array => new Uint8Array(b));
     cases.push(utf16leEncode(`😀${'x'.repeat(20_000)}é\0`, true));
     for (const bytes of cases) expect(nodeUtf16leDecode(bytes)).toBe(utf16leDecode(bytes));
   });
