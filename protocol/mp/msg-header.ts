@@ -2,6 +2,7 @@
 // ConfigMgr messaging SDK and the tools validated against real MPs send them (protocol-reference §2.2).
 import { escapeXml, type XmlNode } from '../xml.ts';
 import { MpProtocolError } from './errors.ts';
+import { readFlatMsgHeader } from './msg-header-flat.ts';
 import { attr, childText, intOf, optChild, parseRoot } from './xml-read.ts';
 import { el, textEl } from './xml-write.ts';
 
@@ -96,7 +97,8 @@ function required(node: XmlNode, name: string): string {
 }
 
 export function parseMsgHeaderXml(xml: string): MsgHeader {
-  const msg = parseRoot(xml, 'Msg', HEADER_ARRAYS);
+  // The flat form senders write takes the quick reader; anything else the general one (same result).
+  const msg = readFlatMsgHeader(xml) ?? parseRoot(xml, 'Msg', HEADER_ARRAYS);
   const body = optChild(msg, 'Body');
   const hooks = optChild(msg, 'Hooks');
   const header: MsgHeader = {
