@@ -143,11 +143,14 @@ export async function runK6Script(o: {
   env: Record<string, string>;
   instances: K6Instance[];
   recordSamples?: boolean;
+  /** Called with the first instance's setup() data before any VU gets it (e.g. to start site clocks). */
+  onStart?(setupData: unknown): void | Promise<void>;
 }): Promise<K6AdapterRun> {
   // The bundle's `import … from 'k6/…'` become require() calls the worker answers; nothing else changes.
   const { code } = await transform(o.script, { format: 'cjs', target: 'es2017', loader: 'js' });
   const agent = new Agent({ connections: 64 });
   const gaugeSamples: K6Sample[] = [];
+  let started: Promise<void> | undefined;
   try {
     const runs = await Promise.all(
       o.instances.map(async (inst) => {
@@ -171,6 +174,8 @@ export async function runK6Script(o: {
             sequence: inst.sequence,
           });
           const { data, options } = await setup;
+          started ??= Promise.resolve(o.onStart?.(data));
+          await started;
           running++;
           if (o.recordSamples && !gauge) {
             const tags = ((options as { tags?: Record<string, string> }).tags ?? {}) as Record<
