@@ -136,14 +136,18 @@ try {
 }
 
 // The figures.
+/** Sent once per shard (a swarm worker, a k6 VU) and again when the SUP's config changes, not per client:
+ *  it follows the number of shards, so it is shown but not compared. */
+const PER_SHARD = new Set(['wsus.GetConfig']);
 const ops = [...new Set([...Object.keys(swarm), ...Object.keys(viaK6)])].sort();
 let worst = 0;
 const rows = ops.map((op) => {
   const s = swarm[op] ?? 0;
   const k = viaK6[op] ?? 0;
   const diff = s === 0 ? (k === 0 ? 0 : 1) : (k - s) / s;
-  worst = Math.max(worst, Math.abs(diff));
-  return `${op.padEnd(28)} ${String(s).padStart(8)} ${String(k).padStart(8)} ${(diff * 100).toFixed(2).padStart(8)} %`;
+  if (!PER_SHARD.has(op)) worst = Math.max(worst, Math.abs(diff));
+  const note = PER_SHARD.has(op) ? '  (per shard/VU: not compared)' : '';
+  return `${op.padEnd(28)} ${String(s).padStart(8)} ${String(k).padStart(8)} ${(diff * 100).toFixed(2).padStart(8)} %${note}`;
 });
 console.log(
   `\n${a.profile} × ${a.clients} clients, ${a.duration} at ×${a.speed}, seed ${seed}: swarm ${(swarmWall / 1000).toFixed(0)} s wall, ` +
@@ -154,6 +158,6 @@ for (const r of rows) console.log(r);
 const total = (o: Record<string, number>) => Object.values(o).reduce((x, y) => x + y, 0);
 console.log(`${'total'.padEnd(28)} ${String(total(swarm)).padStart(8)} ${String(total(viaK6)).padStart(8)}`);
 console.log(
-  `largest difference: ${(worst * 100).toFixed(2)} % (${worst <= 0.05 ? 'within' : 'NOT within'} 5 %)`,
+  `largest difference per client operation: ${(worst * 100).toFixed(2)} % (${worst <= 0.05 ? 'within' : 'NOT within'} 5 %)`,
 );
 process.exitCode = worst <= 0.05 ? 0 : 1;

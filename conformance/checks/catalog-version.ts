@@ -21,7 +21,9 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   if (cold.boundHit)
     return fail(`the cold scan before the publish did not end within ${cold.pages.length} pages`);
 
-  const published = await observer.post<Partial<ObserverPublished>>('/api/catalog/publish', { count: PUBLISH_COUNT });
+  const published = await observer.post<Partial<ObserverPublished>>('/api/catalog/publish', {
+    count: PUBLISH_COUNT,
+  });
   const newIds = new Set((published?.published ?? []).map((u) => u.revisionId));
   const newVersion = published?.version;
   if (typeof newVersion !== 'number' || newIds.size === 0) {
