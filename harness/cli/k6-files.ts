@@ -10,6 +10,7 @@ export const K6_APIS_USED = [
   "k6/crypto: createHash ('sha1'), randomBytes, sha256 (hex)",
   'k6/metrics: Trend, Counter, Rate',
   'globals: __ENV, console.log, Date.now',
+  "options: scenarios (one 'per-vu-iterations' scenario), thresholds, tags (run, profile, target: on every metric), batch, batchPerHost, setupTimeout; exports setup() and the default function",
 ] as const;
 
 export function k6Readme(
