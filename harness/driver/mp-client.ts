@@ -33,6 +33,7 @@ import {
   type StateMessageReport,
   type WsusLocationReply,
 } from '../../protocol/mp/index.ts';
+import type { ErrorKind } from '../client/error-kinds.ts';
 import type { Exchange } from '../client/exchange.ts';
 import { RegisterExchange } from '../client/mp-exchanges.ts';
 import {
@@ -83,7 +84,7 @@ export class MpUnusableReplyError extends Error {
   override readonly name = 'MpUnusableReplyError';
   constructor(
     readonly operation: MpClientOperation,
-    readonly kind: string,
+    readonly kind: ErrorKind,
   ) {
     super(`${operation}: the MP's reply could not be used (${kind})`);
   }
