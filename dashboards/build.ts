@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capacityReview } from './capacity-review.ts';
+import { capacityReviewK6 } from './capacity-review-k6.ts';
 import { runComparison } from './run-comparison.ts';
 
 export const DIST = join(dirname(fileURLToPath(import.meta.url)), 'dist');
@@ -14,6 +15,7 @@ export function renderDashboards(): Map<string, string> {
   for (const [file, build] of [
     ['capacity-review.json', capacityReview],
     ['run-comparison.json', runComparison],
+    ['capacity-review-k6.json', capacityReviewK6],
   ] as const) {
     out.set(file, `${JSON.stringify(build().build(), null, 2)}\n`);
   }

@@ -16,6 +16,7 @@ import type {
   SKIPPED_FIELDS,
   TAGS,
 } from '../harness/metrics/outputs/influx-schema.ts';
+import type { K6_MEASUREMENTS, K6_TAGS } from '../harness/k6/metrics-names.ts';
 
 /** Grafana's InfluxDB (InfluxQL) target in raw-query mode. */
 export interface InfluxqlQuery {
@@ -99,14 +100,34 @@ export interface Select<M extends Measurement> {
   fill?: 'none' | 'null' | '0' | 'previous';
 }
 
-function column<M extends Measurement>(c: Column<M>): string {
-  const f = `"${c.field}"`;
-  const expr = (c.fn === undefined ? [] : [c.fn].flat()).reduceRight((inner, fn) => `${fn}(${inner})`, f);
+/** A column of any measurement: `fn("field"[, arg]) AS "alias"`, then `scale` (already InfluxQL, e.g. `* 2`). */
+interface AnyColumn {
+  field: string;
+  fn?: string | string[];
+  /** A second argument of the innermost function (`percentile("value", 95)`). */
+  arg?: number;
+  as?: string;
+  scale?: string;
+}
+
+function column(c: AnyColumn): string {
+  const f = c.arg === undefined ? `"${c.field}"` : `"${c.field}", ${c.arg}`;
+  const fns = c.fn === undefined ? [] : [c.fn].flat();
+  const expr = fns.reduceRight((inner, fn) => `${fn}(${inner})`, f) + (c.scale ? ` ${c.scale}` : '');
   return c.as ? `${expr} AS "${c.as}"` : expr;
 }
 
-/** SELECT … FROM m WHERE "run" =~ /^$run$/ AND … AND $timeFilter [GROUP BY time($__interval), tags] */
-export function select<M extends Measurement>(s: Select<M>): string {
+interface AnySelect {
+  from: string;
+  columns: AnyColumn[];
+  where?: string[];
+  runVar: string;
+  byTime?: boolean;
+  groupBy?: string[];
+  fill?: 'none' | 'null' | '0' | 'previous';
+}
+
+function selectAny(s: AnySelect): string {
   const where = [`"run" =~ /^$${s.runVar}$/`, ...(s.where ?? []), '$timeFilter'];
   const byTime = s.byTime ?? true;
   const groups = [...(byTime ? ['time($__interval)'] : []), ...(s.groupBy ?? []).map((t) => `"${t}"`)];
@@ -115,6 +136,41 @@ export function select<M extends Measurement>(s: Select<M>): string {
     (groups.length > 0 ? ` GROUP BY ${groups.join(', ')}` : '') +
     (byTime ? ` fill(${s.fill ?? 'none'})` : '')
   );
+}
+
+/** SELECT … FROM m WHERE "run" =~ /^$run$/ AND … AND $timeFilter [GROUP BY time($__interval), tags] */
+export function select<M extends Measurement>(s: Select<M>): string {
+  return selectAny(s);
+}
+
+// k6's measurements (`k6 run --out influxdb=`, output/influxdb in k6's source): one per metric, every
+// point has the one field `value` (plus `url` on http_req_*, a tag k6 writes as a field by default);
+// the tags are the sample's. K6_MEASUREMENTS (harness/k6/metrics-names.ts) lists the ones the
+// capacity-review (k6) dashboard reads.
+type K6Measurement = (typeof K6_MEASUREMENTS)[keyof typeof K6_MEASUREMENTS];
+type K6Tag = (typeof K6_TAGS)[number];
+
+export interface K6Column {
+  field: 'value';
+  fn?: string | string[];
+  arg?: number;
+  as?: string;
+  scale?: string;
+}
+
+export interface K6Select {
+  from: K6Measurement;
+  columns: K6Column[];
+  where?: string[];
+  runVar: string;
+  byTime?: boolean;
+  groupBy?: K6Tag[];
+  fill?: 'none' | 'null' | '0' | 'previous';
+}
+
+/** The same SELECT over a k6 measurement: field `value`, k6's tags. */
+export function selectK6(s: K6Select): string {
+  return selectAny(s);
 }
 
 /** `"op" =~ /^$op$/`: the operation variable (multi-value, All). */

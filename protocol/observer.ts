@@ -67,3 +67,90 @@ export interface DeploymentCompliance {
   /** Targeted, but no processed 300/301 message for this deployment. */
   unknown: number;
 }
+
+/** `GET /api/backlog`: the MP's state-message inbox and processor (site/statemsg/state-system.ts builds it). */
+export interface ObserverBacklog {
+  /** Messages (records) waiting in the inbox. */
+  depth: number;
+  depthReports: number;
+  /** Site ms since the oldest waiting report was accepted (0 when empty). */
+  oldestAgeMs: number;
+  /** Records processed over the last site minute. */
+  processedPerMinute: number;
+  /** Configured capacity: loaderThreads x recordsPerMinutePerLoader. */
+  capacityPerMinute: number;
+  acceptedReports: number;
+  /** Messages accepted. */
+  accepted: number;
+  /** Messages taken out of the inbox by the processor (duplicates included). */
+  processed: number;
+  duplicates: number;
+  /** Missing serial ranges ever detected, and the messages they spanned. */
+  gaps: number;
+  missingMessages: number;
+  /** Serials still missing now, and the clients they belong to. */
+  openMissingMessages: number;
+  clientsWithGaps: number;
+  lateFills: number;
+  /** Clients whose oldest open gap is older than minMissingMessageAge. */
+  resyncClients: number;
+  resyncClientIds: string[];
+  /** Reports refused with 503 ('reject-when-backlogged' violation only). */
+  rejectedReports: number;
+  /** Posts answered 503 + Retry-After by explicit back-pressure (the client sends them again). */
+  backPressureReplies: number;
+  /** Reports that failed to parse when the processor reached them, and the messages they announced
+   *  (accepted = processed + depth + corruptMessages, unless a violation loses reports). */
+  corruptReports: number;
+  corruptMessages: number;
+}
+
+/** Clients per detection state of one update (or of all updates: `overall`). */
+export interface ComplianceCounts {
+  required: number;
+  notRequired: number;
+  installed: number;
+  unknown: number;
+}
+
+/** `GET /api/compliance`: compliance per update id and overall, from processed state messages. */
+export interface ObserverCompliance {
+  knownClients: number;
+  overall: ComplianceCounts;
+  perUpdate: Record<string, ComplianceCounts>;
+}
+
+/** `GET /api/clock`, `PUT /api/clock` (and `POST /api/clock/advance`, plus `advancedMs`): the site clock. */
+export interface ObserverClock {
+  /** ISO text of nowMs. */
+  now: string;
+  /** Site time, epoch ms (the run's virtual time when the harness drives it). */
+  nowMs: number;
+  mode: 'real' | 'manual';
+  speed: number;
+}
+
+/** `GET /api/catalog`: the update catalog in brief. */
+export interface ObserverCatalog {
+  version: number;
+  /** ISO time of the last change. */
+  lastChange: string;
+  updateSourceId: string;
+  revisions: number;
+  /** Revisions per kind (leaf, category, detectoid, driver …). */
+  byKind: Record<string, number>;
+  /** Software revisions taken out of scope (POST /api/catalog/retire). */
+  retired: number;
+}
+
+/** `POST /api/catalog/publish`: the catalog after publishing, and the new revisions. */
+export interface ObserverPublished extends ObserverCatalog {
+  published: { updateId: string; revisionId: number; kind: string; kb?: string; title: string }[];
+}
+
+/** `POST /api/registrations`: computers received, newly added, and the table's size after. */
+export interface ObserverRegistrations {
+  received: number;
+  added: number;
+  registrations: number;
+}

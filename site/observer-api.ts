@@ -2,6 +2,14 @@
 // to a JSON answer. Tests, the harness and the CLI drive the site through these (advance the clock,
 // publish a catalog, deploy updates, change faults) and read what it did.
 import { z } from 'zod';
+// Answers typed with protocol/observer.ts (the one home of the observer's shapes; the backlog and
+// compliance answers are site/statemsg's snapshots, typed there with the same names).
+import type {
+  ObserverCatalog,
+  ObserverClock,
+  ObserverPublished,
+  ObserverRegistrations,
+} from '../protocol/observer.ts';
 import type { FaultInjector } from './faults.ts';
 import type { SiteModel } from './model.ts';
 import { retireRevisions } from './observer-retire.ts';
@@ -182,7 +190,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const published = s.model.catalog.publish(count, s.model.clock.now());
       return ok({
         ...catalogSummary(s.model),
-        published: published.map((u) => ({
+        published: published.map((u): ObserverPublished['published'][number] => ({
           updateId: u.updateId,
           revisionId: u.revisionId,
           kind: u.kind,
@@ -257,7 +265,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const { added, total } = s.registerComputers(clients);
       const smsIds = clients.flatMap((c) => (c.smsId === undefined ? [] : [c.smsId]));
       if (smsIds.length > 0) s.noteClients?.(smsIds);
-      return ok({ received: clients.length, added, registrations: total });
+      return ok({ received: clients.length, added, registrations: total } satisfies ObserverRegistrations);
     },
   },
   { method: 'GET', path: '/api/faults', handle: (s) => ok(s.faults.config) },
@@ -283,7 +291,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
-function catalogSummary(model: SiteModel): Record<string, unknown> {
+function catalogSummary(model: SiteModel): ObserverCatalog {
   const catalog = model.catalog;
   const byKind: Record<string, number> = {};
   for (const u of catalog.updates) byKind[u.kind] = (byKind[u.kind] ?? 0) + 1;
@@ -298,7 +306,7 @@ function catalogSummary(model: SiteModel): Record<string, unknown> {
   };
 }
 
-function clockState(model: SiteModel): Record<string, unknown> {
+function clockState(model: SiteModel): ObserverClock {
   const now = model.clock.now();
   return {
     now: new Date(now).toISOString(),

@@ -2,6 +2,7 @@
 // WSUS location reply carry the new version (that is how clients learn to rescan), and a warm scan
 // with the old cache returns exactly the newly published updates. A site stuck on the old version
 // keeps its whole fleet on stale metadata.
+import type { ObserverPublished } from '../../protocol/observer.ts';
 import { type CheckOutcome, type ConformanceCheck, fail, pass } from '../check.ts';
 import { type CheckContext, observerOf, required } from '../context.ts';
 import { registerMachine, updateSourcePolicy, wsusLocation } from '../probes/mp-probe.ts';
@@ -9,11 +10,6 @@ import { WsusProbe } from '../probes/wsus-probe.ts';
 import { HANDSHAKE_CHECK_ID } from './handshake.ts';
 
 const PUBLISH_COUNT = 3;
-
-interface PublishAnswer {
-  version?: number;
-  published?: { revisionId: number }[];
-}
 
 async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const observer = observerOf(ctx);
@@ -25,7 +21,9 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   if (cold.boundHit)
     return fail(`the cold scan before the publish did not end within ${cold.pages.length} pages`);
 
-  const published = await observer.post<PublishAnswer>('/api/catalog/publish', { count: PUBLISH_COUNT });
+  const published = await observer.post<Partial<ObserverPublished>>('/api/catalog/publish', {
+    count: PUBLISH_COUNT,
+  });
   const newIds = new Set((published?.published ?? []).map((u) => u.revisionId));
   const newVersion = published?.version;
   if (typeof newVersion !== 'number' || newIds.size === 0) {

@@ -11,6 +11,7 @@
 // non-leaf (products, classifications, detectoids), so the whole software catalog (every revision but
 // drivers and retired ones, GET /api/catalog) is in scope. Against a real site the count is not compared
 // and a detail line says so; everything else is judged.
+import type { ObserverCatalog } from '../../protocol/observer.ts';
 import { type CheckOutcome, type ConformanceCheck, fail, pass, skip } from '../check.ts';
 import { type CheckContext, required } from '../context.ts';
 import { describeError } from '../describe-error.ts';
@@ -111,7 +112,8 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
 /** Software revisions the reference site has in scope (all of them for the probe), or why that is unknown. */
 async function inScopeCount(ctx: CheckContext): Promise<number | string> {
   if (!ctx.observer) return 'the target has no observer API';
-  let catalog: { revisions?: unknown; byKind?: Record<string, unknown>; retired?: unknown } | undefined;
+  // Read defensively: a target's observer may answer another shape than the reference site's.
+  let catalog: Partial<ObserverCatalog> | undefined;
   try {
     catalog = await ctx.observer.get('/api/catalog');
   } catch (err) {

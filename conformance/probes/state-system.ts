@@ -1,24 +1,13 @@
 // What the reference site's observer says about state-message processing (GET /api/backlog) and
 // compliance (GET /api/compliance), read defensively: a missing field is an error naming it.
+import type { ComplianceCounts, ObserverBacklog, ObserverCompliance } from '../../protocol/observer.ts';
 import type { ObserverClient } from '../observer-client.ts';
 import { advanceSiteClock } from './site-clock.ts';
 
-export interface Backlog {
-  depth: number;
-  capacityPerMinute: number;
-  accepted: number;
-  processed: number;
-  duplicates: number;
-  gaps: number;
-  missingMessages: number;
-}
+/** The backlog figures the checks read (GET /api/backlog answers protocol/observer.ts ObserverBacklog). */
+export type Backlog = Pick<ObserverBacklog, (typeof BACKLOG_FIELDS)[number]>;
 
-export interface UpdateCompliance {
-  required: number;
-  notRequired: number;
-  installed: number;
-  unknown: number;
-}
+export type UpdateCompliance = ComplianceCounts;
 
 const BACKLOG_FIELDS = [
   'depth',
@@ -31,7 +20,7 @@ const BACKLOG_FIELDS = [
 ] as const;
 
 export async function readBacklog(observer: ObserverClient): Promise<Backlog> {
-  const raw = await observer.get<Record<string, unknown>>('/api/backlog');
+  const raw = await observer.get<Partial<Record<keyof ObserverBacklog, unknown>>>('/api/backlog');
   const out: Record<string, number> = {};
   for (const f of BACKLOG_FIELDS) {
     const v = raw?.[f];
@@ -43,7 +32,7 @@ export async function readBacklog(observer: ObserverClient): Promise<Backlog> {
 
 /** The update ids the site keeps compliance for (its catalog's software updates and any reported id). */
 export async function complianceUpdateIds(observer: ObserverClient): Promise<string[]> {
-  const raw = await observer.get<{ perUpdate?: Record<string, unknown> }>('/api/compliance');
+  const raw = await observer.get<Partial<ObserverCompliance>>('/api/compliance');
   if (!raw?.perUpdate || typeof raw.perUpdate !== 'object') {
     throw new Error('the observer GET /api/compliance has no perUpdate map');
   }
@@ -55,7 +44,7 @@ export async function readCompliance(
   observer: ObserverClient,
   updateIds: readonly string[],
 ): Promise<Map<string, UpdateCompliance>> {
-  const raw = await observer.get<{ perUpdate?: Record<string, UpdateCompliance> }>('/api/compliance');
+  const raw = await observer.get<Partial<ObserverCompliance>>('/api/compliance');
   if (!raw?.perUpdate || typeof raw.perUpdate !== 'object') {
     throw new Error('the observer GET /api/compliance has no perUpdate map');
   }

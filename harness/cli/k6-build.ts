@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateBehaviourOptions } from '../client/behaviour-options.ts';
 import type { CatalogKnowledge, FleetTargets } from '../client/index.ts';
+import { newRunId } from '../engine/run.ts';
 import type { K6ScriptConfig } from '../k6/config.ts';
 import { discoverInChildProcess } from '../run/discover-process.ts';
 import { startEmbeddedSite } from '../run/embedded-site.ts';
@@ -94,6 +95,7 @@ export function k6Config(
   return {
     config: {
       profileName: plan.run.profile.name,
+      runId: newRunId(plan.run.profile.name, new Date(builtForStart)),
       fleetSize: plan.run.fleetSize,
       seed: plan.run.seed,
       speed: plan.run.speed,

@@ -10,6 +10,7 @@ export const K6_APIS_USED = [
   "k6/crypto: createHash ('sha1'), randomBytes, sha256 (hex)",
   'k6/metrics: Trend, Counter, Rate',
   'globals: __ENV, console.log, Date.now',
+  "options: scenarios (one 'per-vu-iterations' scenario), thresholds, tags (run, profile, target: on every metric), batch, batchPerHost, setupTimeout; exports setup() and the default function",
 ] as const;
 
 export function k6Readme(
@@ -42,6 +43,8 @@ k6 run -e PATCHSTORM_MP=http://mp01 -e PATCHSTORM_SUP=http://sup01:8530,http://s
 Environment (\`-e NAME=value\`):
 - \`PATCHSTORM_MP\`, \`PATCHSTORM_SUP\` (comma-separated, in client order), \`PATCHSTORM_SITE_CODE\`: override the
   built-in targets. The catalog knowledge was discovered at build time: the SUPs must serve that catalog.
+- \`PATCHSTORM_RUN\`: the \`run\` tag of every metric (default \`${config.runId}\`, chosen at build time so every
+  instance of a distributed test tags the same run; give a new one when you run the script again).
 - \`PATCHSTORM_START\` (epoch ms or ISO time): the virtual start. Without it each instance starts its clients'
   clock at its own \`setup()\` time; give the same value to every instance of a distributed test.
 
@@ -83,9 +86,10 @@ k6 writes one InfluxDB 1.x measurement per metric, tags as fields of the series:
 | \`http_req_duration\` (\`op\`, \`status\`, \`url\`, …) | k6's own request timing, tagged with the same \`op\` |
 | \`vus\`, \`iterations\` | generator side (no lateness figure: k6 does not measure it) |
 
-k6 writes field \`value\` at wall time with no \`run\`/\`profile\`/\`target\` tags of its own: add them with
-\`k6 run --tag run=<id> --tag profile=${config.profileName} --tag target=<sup> …\`. The full mapping to the
-capacity-review measurements is in patchstorm's \`harness/k6/README.md\`.
+k6 writes field \`value\` at **wall** time. The script tags every metric with \`run\` (\`${config.runId}\` or
+\`-e PATCHSTORM_RUN\`), \`profile\` and \`target\` (\`options.tags\`). Import patchstorm's
+\`dashboards/dist/capacity-review-k6.json\` (**Capacity review (k6)**) and pick the run: it reads these
+measurements and k6's own (\`http_reqs\`, \`http_req_duration\`, \`http_req_failed\`, \`vus\`).
 
 Thresholds (\`options.thresholds\`): ${
     Object.entries(config.thresholds)

@@ -1,7 +1,8 @@
 // The single-request MP exchanges: registration (the SMSID is kept), WSUS location, and the bulk
 // state-message report (M-BULK; one retry before the messages count as lost, M-SERIAL).
-import type { FleetEvent, StateMessageBatch } from '../fleet/index.ts';
+import type { ClientIdentity, FleetEvent, StateMessageBatch } from '../fleet/index.ts';
 import {
+  type ClientRegistrationReply,
   parseCcmPost,
   parseClientRegistrationReply,
   parseWsusLocationReply,
@@ -22,7 +23,7 @@ import { ccmAction, Endpoints, registrationBody, stateReportBody, wsusLocationBo
  * the error kind it counts as (a body that does not inflate, malformed XML, the wrong message).
  */
 export function readCcmReply<T>(
-  ctx: AdapterContext,
+  ctx: Pick<AdapterContext, 'platform'>,
   reply: ClientReply,
   read: (text: string) => T,
 ): { ok: true; value: T } | { ok: false; unusable?: ErrorKind } {
@@ -42,9 +43,20 @@ export function endStep(done: FleetEvent, unusable: ErrorKind | undefined): Exch
   return unusable === undefined ? { done } : { done, unusable };
 }
 
+/**
+ * The part of a shard's AdapterContext a registration uses. The swarm passes its AdapterContext; the
+ * driver's one-machine MP client (harness/driver/mp-client.ts) passes a one-slot context.
+ */
+export type RegisterContext = Pick<AdapterContext, 'signer' | 'smsIds' | 'slotOf' | 'mp' | 'platform'> & {
+  fleet: { identity(client: number): Pick<ClientIdentity, 'hostName' | 'dnsName'> };
+};
+
 export class RegisterExchange implements Exchange {
+  /** The MP's reply once read (the driver returns it; the swarm keeps only the SMSID). */
+  registration: ClientRegistrationReply | undefined;
+
   constructor(
-    readonly ctx: AdapterContext,
+    readonly ctx: RegisterContext,
     readonly client: number,
   ) {}
 
@@ -60,11 +72,12 @@ export class RegisterExchange implements Exchange {
   }
 
   reply(_a: ClientRequest, reply: ClientReply): ExchangeStep {
-    const r = readCcmReply(this.ctx, reply, (text) => parseClientRegistrationReply(text).smsId);
+    const r = readCcmReply(this.ctx, reply, parseClientRegistrationReply);
     if (!r.ok) return endStep({ kind: 'register-result', ok: false }, r.unusable);
     // A registration reply without an SMSID is well-formed but not an answer to the request.
-    if (!r.value) return endStep({ kind: 'register-result', ok: false }, 'protocol');
-    this.ctx.smsIds.set(this.ctx.slotOf(this.client), r.value);
+    if (!r.value.smsId) return endStep({ kind: 'register-result', ok: false }, 'protocol');
+    this.registration = r.value;
+    this.ctx.smsIds.set(this.ctx.slotOf(this.client), r.value.smsId);
     return { done: { kind: 'register-result', ok: true } };
   }
 

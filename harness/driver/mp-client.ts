@@ -1,16 +1,16 @@
 // A protocol-level ConfigMgr client of one machine against a management point: the .sms_aut documents,
 // registration, policy assignments and bodies, WSUS and content location, and state-message reports,
 // all as real CCM_POST messages over HttpClient. Used by the demo, the conformance suite and tests.
-// Its callers want the parsed replies (the client layer's MP exchanges turn them into fleet events), so it
-// is not a loop over those exchanges; it frames and builds what the swarm builds the same way: CCM_POST
-// framing, registration and assignment bodies from harness/client/mp-requests.ts, the registration
-// signer and zlib of the engine's Node platform.
+// Registration is a plain await loop over the client layer's RegisterExchange (the swarm's, on a one-slot
+// context), which reads the reply and keeps it for the caller. The other calls return what their callers
+// need to see one by one (assignments apart from bodies, a location reply's records, a given report),
+// which the swarm's exchanges fold into fleet events (PolicyExchange fetches assignments and bodies in one
+// exchange, StatePostExchange builds its report from the fleet's batch and retries): they send what the
+// swarm sends, built by the same builders (harness/client/mp-requests.ts: CCM_POST framing, assignment,
+// WSUS- and content-location bodies), on the engine's Node platform (zlib, UUIDs, the registration signer).
 import {
-  buildContentLocationRequest,
   buildStateMessageReport,
-  buildWsusLocationRequest,
   CCM_USER_AGENT,
-  type ClientLocationInfo,
   type ClientRegistrationReply,
   type ContentLocationReply,
   decodePolicyBody,
@@ -22,7 +22,6 @@ import {
   type PolicyAssignment,
   type PolicyBody,
   parseCcmPost,
-  parseClientRegistrationReply,
   parseContentLocationReply,
   parseMpKeyInformation,
   parseMpList,
@@ -34,8 +33,19 @@ import {
   type StateMessageReport,
   type WsusLocationReply,
 } from '../../protocol/mp/index.ts';
-import { assignmentsBody, ccmAction, type MpTarget, registrationBody } from '../client/mp-requests.ts';
+import type { ErrorKind } from '../client/error-kinds.ts';
+import type { Exchange } from '../client/exchange.ts';
+import { RegisterExchange } from '../client/mp-exchanges.ts';
+import {
+  assignmentsBody,
+  ccmAction,
+  contentLocationBody,
+  type MpTarget,
+  wsusLocationBody,
+} from '../client/mp-requests.ts';
 import type { RegistrationSigner } from '../client/platform.ts';
+import type { ClientReply, ClientRequest } from '../client/request.ts';
+import { SmsIdTable } from '../client/sms-ids.ts';
 import { createNodePlatform, createRegistrationSigner } from '../engine/node-platform.ts';
 import type { HttpClient, HttpResponse } from './http.ts';
 
@@ -67,7 +77,17 @@ export class MpReplyError extends Error {
 export interface MpMachine {
   netbiosName: string;
   fqdn: string;
-  location?: ClientLocationInfo;
+}
+
+/** The MP answered 200 with a reply the client layer could not use (its error kind, error-kinds.ts). */
+export class MpUnusableReplyError extends Error {
+  override readonly name = 'MpUnusableReplyError';
+  constructor(
+    readonly operation: MpClientOperation,
+    readonly kind: ErrorKind,
+  ) {
+    super(`${operation}: the MP's reply could not be used (${kind})`);
+  }
 }
 
 export interface MpClientOptions {
@@ -89,13 +109,6 @@ export interface MpOperationCounters {
   bytesOut: number;
   bytesIn: number;
 }
-
-const DEFAULT_LOCATION: ClientLocationInfo = {
-  adSite: 'Default-First-Site-Name',
-  forest: 'patchstorm.test',
-  domain: 'patchstorm.test',
-  ipAddresses: [{ subnetAddress: '127.0.0.0', address: '127.0.0.1' }],
-};
 
 export class MpClient {
   readonly counters: Partial<Record<MpClientOperation, MpOperationCounters>> = {};
@@ -134,10 +147,19 @@ export class MpClient {
   /** Registers the machine (signed with this process's client certificate); remembers the SMSID. */
   async register(): Promise<ClientRegistrationReply> {
     const { machine } = this.#options;
-    const body = registrationBody(await processSigner(), machine.netbiosName, machine.fqdn, this.#now());
-    const reply = parseClientRegistrationReply(
-      await this.#ccm('Registration', Endpoints.ClientRegistration, body),
+    const exchange = new RegisterExchange(
+      {
+        signer: await processSigner(),
+        smsIds: new SmsIdTable(1),
+        slotOf: () => 0,
+        mp: this.#target,
+        platform: PLATFORM,
+        fleet: { identity: () => ({ hostName: machine.netbiosName, dnsName: machine.fqdn }) },
+      },
+      0,
     );
+    await this.#run('Registration', exchange);
+    const reply = exchange.registration!;
     this.#smsId = reply.smsId;
     return reply;
   }
@@ -157,25 +179,12 @@ export class MpClient {
   }
 
   async wsusLocation(updateSourceId: string, contentVersion: number): Promise<WsusLocationReply> {
-    const body = buildWsusLocationRequest({
-      updateSourceId,
-      contentVersion,
-      siteCode: this.#options.siteCode,
-      location: { ...(this.#options.machine.location ?? DEFAULT_LOCATION), onInternet: false },
-    });
+    const body = wsusLocationBody(this.#target, updateSourceId, contentVersion);
     return parseWsusLocationReply(await this.#ccm('WsusLocation', Endpoints.LocationManager, body));
   }
 
-  async contentLocation(contentId: string, version = 1): Promise<ContentLocationReply> {
-    const body = buildContentLocationRequest({
-      contentId,
-      version,
-      siteCode: this.#options.siteCode,
-      locationType: 'SMSUpdate',
-      allowHttp: true,
-      allowSmb: false,
-      location: this.#options.machine.location ?? DEFAULT_LOCATION,
-    });
+  async contentLocation(contentId: string): Promise<ContentLocationReply> {
+    const body = contentLocationBody(this.#target, contentId);
     return parseContentLocationReply(await this.#ccm('ContentLocation', Endpoints.LocationManager, body));
   }
 
@@ -196,6 +205,35 @@ export class MpClient {
     if (this.#smsId === undefined)
       throw new Error(`${what}: the machine has no SMSID yet; call register() first`);
     return this.#smsId;
+  }
+
+  /**
+   * An exchange of the client layer as a plain await loop: each request it asks for is sent (a status
+   * other than 200 throws MpReplyError, a transport failure its error), its reply handed back, until it is
+   * done; a reply it could not use throws MpUnusableReplyError naming the error kind.
+   */
+  async #run(op: MpClientOperation, exchange: Exchange): Promise<void> {
+    let step = exchange.start(this.#now());
+    for (;;) {
+      if (step.unusable !== undefined) throw new MpUnusableReplyError(op, step.unusable);
+      const action = step.actions?.[0];
+      if (action === undefined) return;
+      const reply = await this.#sendRequest(op, action);
+      step = exchange.reply(action, reply, this.#now());
+    }
+  }
+
+  async #sendRequest(op: MpClientOperation, request: ClientRequest): Promise<ClientReply> {
+    const body = typeof request.body === 'function' ? request.body() : request.body;
+    const started = Date.now();
+    const res = await this.#send(
+      op,
+      request.method,
+      request.origin + request.path,
+      request.headers ?? {},
+      body,
+    );
+    return { status: res.status, headers: res.headers, body: res.body, latencyMs: Date.now() - started };
   }
 
   /** One CCM_POST, framed by the client layer's ccmAction (the swarm's framing) on the Node platform. */

@@ -6,6 +6,9 @@ import type { SigningKey } from './rsa-signer.ts';
 
 export interface K6ScriptConfig {
   profileName: string;
+  /** The `run` tag of every metric (options.tags), unless -e PATCHSTORM_RUN gives one: chosen at build
+   *  time, so every instance of a distributed test tags the same run. */
+  runId: string;
   fleetSize: number;
   seed: number;
   /** Virtual ms per wall ms, and the virtual run length. */

@@ -71,6 +71,14 @@ export const options = {
     },
   },
   thresholds: config.thresholds,
+  // Test-wide tags on every metric k6 writes (its --out influxdb= too): the capacity-review (k6) dashboard
+  // tells runs apart by `run`, as patchstorm run's outputs tag theirs. One id for every instance of a
+  // distributed test (chosen at build time) unless -e PATCHSTORM_RUN=<id> names this run.
+  tags: {
+    run: env('PATCHSTORM_RUN') ?? config.runId,
+    profile: config.profileName,
+    target: targets().sups[0] ?? targets().mp,
+  },
   // http.batch: up to maxBatch requests of one VU in parallel, to one host as to several (k6's defaults,
   // 10 and 6, would queue a round's requests behind each other).
   batch: config.maxBatch,

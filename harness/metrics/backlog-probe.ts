@@ -2,7 +2,7 @@
 // when the target has one. Tolerant of shape: the figures may sit at the top level or under
 // `backlog`/`inbox`. Any failure just means "no sample this time".
 import { request } from 'undici';
-import { observerHeaders } from '../../protocol/observer.ts';
+import { type ObserverBacklog, observerHeaders } from '../../protocol/observer.ts';
 import type { BacklogSample } from './aggregator.ts';
 
 /** `token`: the observer's --observer-token, when it was started with one. */
@@ -29,7 +29,8 @@ export async function fetchBacklog(
 export function backlogFrom(json: unknown): BacklogSample | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const o = json as Record<string, unknown>;
-  const inner = (o.backlog ?? o.inbox ?? o) as Record<string, unknown>;
+  // ObserverBacklog at the top level (the reference site), or under `backlog`/`inbox` (other observers).
+  const inner = (o.backlog ?? o.inbox ?? o) as Partial<Record<keyof ObserverBacklog, unknown>>;
   const depth = Number(inner.depth);
   const oldestAgeMs = Number(inner.oldestAgeMs ?? 0);
   if (!Number.isFinite(depth) || !Number.isFinite(oldestAgeMs)) return undefined;

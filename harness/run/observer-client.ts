@@ -2,7 +2,7 @@
 // deployments, faults. One small undici Agent, closed at the end so the process can exit at once.
 // Headers (JSON on changes, the bearer token) come from protocol/observer.ts, the observer's own rules.
 import { Agent, request } from 'undici';
-import { observerHeaders } from '../../protocol/observer.ts';
+import { type ObserverClock, observerHeaders } from '../../protocol/observer.ts';
 
 export class ObserverError extends Error {
   override readonly name = 'ObserverError';
@@ -56,7 +56,7 @@ export class ObserverClient {
 
   /** Site time, epoch ms. */
   async siteTime(): Promise<number> {
-    const c = await this.call<{ nowMs: number }>('GET', '/api/clock');
+    const c = await this.call<ObserverClock>('GET', '/api/clock');
     return c.nowMs;
   }
 

@@ -11,6 +11,7 @@
 import { formatDuration, type ProfileEvent } from '../../profiles/index.ts';
 import type { VirtualClock } from '../engine/clock.ts';
 import type { RunEvent } from '../metrics/outputs/output.ts';
+import type { ObserverPublished } from '../../protocol/observer.ts';
 import type { ObserverClient } from './observer-client.ts';
 
 const HOUR_MS = 3_600_000;
@@ -241,7 +242,7 @@ async function publishEverywhere(observers: readonly ObserverClient[], count: nu
   for (let left = count; left > 0; left -= PUBLISH_CHUNK) {
     const n = Math.min(PUBLISH_CHUNK, left);
     const answers = await Promise.all(
-      observers.map((o) => o.call<{ version: number }>('POST', '/api/catalog/publish', { count: n })),
+      observers.map((o) => o.call<ObserverPublished>('POST', '/api/catalog/publish', { count: n })),
     );
     version = answers[0]!.version;
   }

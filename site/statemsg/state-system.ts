@@ -7,52 +7,15 @@ import { type DeploymentCompliance, DeploymentComplianceStore } from './deployme
 import { StateMessageInbox } from './inbox.ts';
 import { type ProcessorOptions, StateMessageProcessor } from './processor.ts';
 import { SerialTracker } from './serials.ts';
+import type { ObserverBacklog, ObserverCompliance } from '../../protocol/observer.ts';
 import type { ComplianceCounts, DeferredReport, InboundReport } from './types.ts';
 
 /** How many client ids a snapshot lists by name (the count is always exact). */
 const LISTED_RESYNC_CLIENTS = 100;
 
-export interface BacklogSnapshot {
-  /** Messages (records) waiting in the inbox. */
-  depth: number;
-  depthReports: number;
-  /** Site ms since the oldest waiting report was accepted (0 when empty). */
-  oldestAgeMs: number;
-  /** Records processed over the last site minute. */
-  processedPerMinute: number;
-  /** Configured capacity: loaderThreads x recordsPerMinutePerLoader. */
-  capacityPerMinute: number;
-  acceptedReports: number;
-  /** Messages accepted. */
-  accepted: number;
-  /** Messages taken out of the inbox by the processor (duplicates included). */
-  processed: number;
-  duplicates: number;
-  /** Missing serial ranges ever detected, and the messages they spanned. */
-  gaps: number;
-  missingMessages: number;
-  /** Serials still missing now, and the clients they belong to. */
-  openMissingMessages: number;
-  clientsWithGaps: number;
-  lateFills: number;
-  /** Clients whose oldest open gap is older than minMissingMessageAge. */
-  resyncClients: number;
-  resyncClientIds: string[];
-  /** Reports refused with 503 ('reject-when-backlogged' violation only). */
-  rejectedReports: number;
-  /** Posts answered 503 + Retry-After by explicit back-pressure (the client sends them again). */
-  backPressureReplies: number;
-  /** Reports that failed to parse when the processor reached them, and the messages they announced
-   *  (accepted = processed + depth + corruptMessages, unless a violation loses reports). */
-  corruptReports: number;
-  corruptMessages: number;
-}
-
-export interface ComplianceSnapshot {
-  knownClients: number;
-  overall: ComplianceCounts;
-  perUpdate: Record<string, ComplianceCounts>;
-}
+// What GET /api/backlog and /api/compliance answer: defined once in protocol/observer.ts for every reader.
+export type BacklogSnapshot = ObserverBacklog;
+export type ComplianceSnapshot = ObserverCompliance;
 
 /** 'busy': refused, no advice (the violation); 'back-pressure': refused, retry after the configured
  *  delay (processor option backPressure). */

@@ -43,9 +43,4 @@ export interface DeferredReport {
 }
 
 /** Compliance counts for one update or summed over all of them. */
-export interface ComplianceCounts {
-  required: number;
-  notRequired: number;
-  installed: number;
-  unknown: number;
-}
+export type { ComplianceCounts } from '../../protocol/observer.ts';

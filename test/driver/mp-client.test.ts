@@ -1,9 +1,11 @@
-// MpClient against the reference MP over sockets: every operation round-trips, the registration is
-// really signed by the certificate it carries, and a refused post surfaces as MpReplyError.
+// MpClient against the reference MP over sockets: every operation round-trips, the registration (the client
+// layer's RegisterExchange as an await loop) is really signed by the certificate it carries, a refused post
+// surfaces as MpReplyError, and a 200 reply the exchange cannot use as MpUnusableReplyError with its kind.
 import { createVerify, X509Certificate } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../harness/driver/http.ts';
-import { MpClient, MpReplyError } from '../../harness/driver/mp-client.ts';
+import { MpClient, MpReplyError, MpUnusableReplyError } from '../../harness/driver/mp-client.ts';
 import {
   buildClientRegistrationData,
   parseCcmPost,
@@ -101,6 +103,30 @@ describe('MpClient', () => {
       expect(client.counters.StateMessage).toMatchObject({ requests: 2, failures: 1 });
     } finally {
       site.model.violations.delete('reject-when-backlogged');
+    }
+  });
+
+  it('throws MpUnusableReplyError naming the kind when a registration is answered 200 with no CCM message', async () => {
+    // A raw socket server: node:http refuses the CCM_POST method before a handler sees it.
+    const body = 'not a CCM message';
+    const garbage = createServer((socket) => {
+      socket.once('data', () =>
+        socket.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        ),
+      );
+    });
+    await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = garbage.address() as AddressInfo;
+      const client = new MpClient(http, { mpUrl: `http://127.0.0.1:${port}`, siteCode: 'PS1', machine });
+      const err = await client.register().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MpUnusableReplyError);
+      expect(err).toMatchObject({ operation: 'Registration', kind: 'protocol' });
+      expect(client.smsId).toBeUndefined();
+      expect(client.counters.Registration).toMatchObject({ requests: 1, failures: 0 });
+    } finally {
+      await new Promise((r) => garbage.close(r));
     }
   });
 });

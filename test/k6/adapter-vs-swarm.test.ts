@@ -61,6 +61,7 @@ describe('the k6 script (through the k6-API adapter) and the swarm', () => {
     const { privateKeyPem: _, ...signingKey } = await createSigningKey();
     const config: K6ScriptConfig = {
       profileName: 'adapter-test',
+      runId: 'adapter-test-run',
       fleetSize: CLIENTS,
       seed: SEED,
       speed: SPEED,
@@ -134,5 +135,11 @@ describe('the k6 script (through the k6-API adapter) and the swarm', () => {
     expect(latency.reduce((s, t) => s + t.count, 0)).toBe(Object.values(viaK6).reduce((a, b) => a + b, 0));
     expect(k6.modules).toEqual(['k6', 'k6/crypto', 'k6/execution', 'k6/http', 'k6/metrics']);
     expect(k6.options.thresholds).toEqual({ patchstorm_error_rate: ['rate<=0'] });
+    // Every metric k6 writes is tagged with the build's run id (no -e PATCHSTORM_RUN here) and the target.
+    expect(k6.options.tags).toEqual({
+      run: 'adapter-test-run',
+      profile: 'adapter-test',
+      target: k6Site.urls.supHttp,
+    });
   }, 180_000);
 });

@@ -14,6 +14,7 @@ beforeAll(async () => {
   const { privateKeyPem: _, ...signingKey } = await createSigningKey();
   const config: K6ScriptConfig = {
     profileName: 'bundle-test',
+    runId: 'bundle-test-run',
     fleetSize: 100,
     seed: 1,
     speed: 60,

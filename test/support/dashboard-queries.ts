@@ -47,6 +47,7 @@ const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 export function expand(query: string, e: Expansion): string {
   let q = query
     .replaceAll('$timeFilter', `time >= ${e.fromMs}ms and time <= ${e.toMs}ms`)
+    .replaceAll('$__interval_ms', String(e.intervalS * 1000))
     .replaceAll('$__interval', `${e.intervalS}s`);
   // Longest names first: $runA before $run.
   for (const name of Object.keys(e.vars).sort((a, b) => b.length - a.length)) {

@@ -10,6 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { transform } from 'esbuild';
 import { Agent, request } from 'undici';
 import { K6_ABSENT } from './k6-globals.ts';
+import type { K6Sample } from './k6-influx.ts';
 
 const WORKER = new URL('./k6-vu-worker.mjs', import.meta.url);
 
@@ -35,6 +36,9 @@ export interface K6AdapterRun {
   totals: MetricTotal[];
   /** The k6 modules the script required. */
   modules: string[];
+  /** With `recordSamples`: every metric sample k6 would emit (custom metrics, http_req_*, iterations, and
+   *  `vus`/`vus_max` once a second per instance), for test/support/k6-influx.ts. Empty otherwise. */
+  samples: K6Sample[];
 }
 
 interface WireRequest {
@@ -138,10 +142,15 @@ export async function runK6Script(o: {
   script: string;
   env: Record<string, string>;
   instances: K6Instance[];
+  recordSamples?: boolean;
+  /** Called with the first instance's setup() data before any VU gets it (e.g. to start site clocks). */
+  onStart?(setupData: unknown): void | Promise<void>;
 }): Promise<K6AdapterRun> {
   // The bundle's `import … from 'k6/…'` become require() calls the worker answers; nothing else changes.
   const { code } = await transform(o.script, { format: 'cjs', target: 'es2017', loader: 'js' });
   const agent = new Agent({ connections: 64 });
+  const gaugeSamples: K6Sample[] = [];
+  let started: Promise<void> | undefined;
   try {
     const runs = await Promise.all(
       o.instances.map(async (inst) => {
@@ -152,6 +161,9 @@ export async function runK6Script(o: {
           allReady = resolve;
         });
         let setup: Promise<Record<string, unknown>> | undefined;
+        // k6 emits `vus` and `vus_max` every second with the test-wide tags only.
+        let running = 0;
+        let gauge: NodeJS.Timeout | undefined;
         const startVus = async () => {
           if (++readyCount === inst.vuIds.length) allReady();
           await ready;
@@ -161,25 +173,54 @@ export async function runK6Script(o: {
             segment: inst.segment,
             sequence: inst.sequence,
           });
-          return (await setup).data;
+          const { data, options } = await setup;
+          started ??= Promise.resolve(o.onStart?.(data));
+          await started;
+          running++;
+          if (o.recordSamples && !gauge) {
+            const tags = ((options as { tags?: Record<string, string> }).tags ?? {}) as Record<
+              string,
+              string
+            >;
+            const tick = () => {
+              const time = Date.now();
+              gaugeSamples.push({ metric: 'vus', time, value: running, tags });
+              gaugeSamples.push({ metric: 'vus_max', time, value: inst.vuIds.length, tags });
+            };
+            tick();
+            gauge = setInterval(tick, 1000);
+          }
+          return data;
         };
         const vus = await Promise.all(
           inst.vuIds.map((id) =>
             runRole(
               code,
               agent,
-              { role: 'vu', env: o.env, segment: inst.segment, sequence: inst.sequence, vuIdInTest: id },
+              {
+                role: 'vu',
+                env: o.env,
+                segment: inst.segment,
+                sequence: inst.sequence,
+                vuIdInTest: id,
+                recordSamples: o.recordSamples === true,
+              },
               startVus,
-            ),
+            ).finally(() => {
+              running--;
+            }),
           ),
         );
+        clearInterval(gauge);
         return { setup: await setup!, vus };
       }),
     );
     const totals = new Map<string, MetricTotal>();
     const modules = new Set<string>();
+    const samples: K6Sample[] = [...gaugeSamples];
     for (const run of runs) {
       for (const vu of run.vus) {
+        for (const sample of (vu.samples ?? []) as K6Sample[]) samples.push(sample);
         for (const m of vu.modules as string[]) modules.add(m);
         for (const t of vu.totals as MetricTotal[]) {
           const key = `${t.metric}${JSON.stringify(Object.entries(t.tags).sort())}`;
@@ -194,6 +235,7 @@ export async function runK6Script(o: {
       options: runs[0]!.setup.options as Record<string, unknown>,
       totals: [...totals.values()],
       modules: [...modules].sort(),
+      samples,
     };
   } finally {
     await agent.close();

@@ -8,7 +8,7 @@ import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { createContext, runInContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
-const { code, role, env, vuIdInTest, segment, sequence, port, signal, absent } = workerData;
+const { code, role, env, vuIdInTest, segment, sequence, port, signal, absent, recordSamples } = workerData;
 const flag = new Int32Array(signal);
 
 /** A request to the main thread that blocks this thread until it answers (k6's synchronous http). */
@@ -22,6 +22,15 @@ function callMain(message) {
 const bytesOf = (input) => (typeof input === 'string' ? Buffer.from(input, 'utf8') : new Uint8Array(input));
 
 const totals = {};
+/** Every metric sample as k6 would emit it (only when asked: test/support/k6-influx.ts writes them in
+ *  k6's InfluxDB format). Tags as k6 v0.48 gives a VU's samples by default: the test-wide `options.tags`,
+ *  `scenario`, `group` ("" in the root group), then the sample's own. */
+const samples = [];
+let vuTags = {};
+function emit(metric, value, tags) {
+  if (recordSamples)
+    samples.push({ metric, time: Date.now(), value: Number(value), tags: { ...vuTags, ...tags } });
+}
 function metricClass(type) {
   return class {
     constructor(name) {
@@ -34,6 +43,7 @@ function metricClass(type) {
       const t = totals[key];
       t.count++;
       t.sum += Number(value);
+      emit(this.name, value, tags);
     }
   };
 }
@@ -56,6 +66,12 @@ const http = {
         responseType: r.params?.responseType ?? 'text',
       })),
     });
+    const done = Date.now();
+    if (recordSamples) {
+      replies.forEach((r, i) => {
+        emitHttp(requests[i], r, done);
+      });
+    }
     return replies.map((r) => ({
       status: r.status,
       headers: r.headers,
@@ -66,6 +82,28 @@ const http = {
     }));
   },
 };
+
+/** k6's http_reqs, http_req_duration and http_req_failed for one request, with k6 v0.48's default system
+ *  tags (proto, status, method, url, name = url, error_code, expected_response) and the request's tags. */
+function emitHttp(request, reply, time) {
+  const expected = reply.status >= 200 && reply.status < 400;
+  const tags = {
+    ...vuTags,
+    method: request.method,
+    url: request.url,
+    name: request.url,
+    status: String(reply.status),
+    expected_response: String(expected),
+    ...(reply.status === 0
+      ? { error: reply.error, error_code: String(reply.errorCode) }
+      : { proto: 'HTTP/1.1', ...(reply.status >= 400 ? { error_code: String(1000 + reply.status) } : {}) }),
+    ...(request.params?.tags ?? {}),
+  };
+  const push = (metric, value) => samples.push({ metric, time, value, tags });
+  push('http_reqs', 1);
+  push('http_req_duration', reply.durationMs);
+  push('http_req_failed', expected ? 0 : 1);
+}
 
 const crypto = {
   randomBytes: (n) => {
@@ -125,9 +163,17 @@ if (role === 'setup') {
   // As k6 does: every VU is initialised (the script evaluated) before setup() runs; the main thread
   // answers this call with setup()'s data once all VUs of the instance are ready.
   const setupData = callMain({ kind: 'ready' });
+  vuTags = {
+    ...(script.options?.tags ?? {}),
+    scenario: Object.keys(script.options?.scenarios ?? { default: 0 })[0],
+    group: '',
+  };
   const started = Date.now();
   script.default(setupData);
+  emit('iterations', 1, {});
+  emit('iteration_duration', Date.now() - started, {});
   parentPort.postMessage({
+    samples,
     totals: Object.values(totals),
     wallMs: Date.now() - started,
     modules: Object.keys(used),
