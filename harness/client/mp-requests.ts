@@ -1,8 +1,8 @@
 // The management-point messages of an emulated client as requests: CCM_POST framing (zlib and the
 // message id from the platform: node:zlib in the swarm is ~10x faster than the portable default), signed
 // registration, policy assignments and bodies, WSUS and content location, the bulk state-message report.
+import { CcmRequestWriter } from '../../protocol/mp/ccm-request-writer.ts';
 import {
-  buildCcmPost,
   buildClientRegistrationData,
   buildClientRegistrationRequest,
   buildContentLocationRequest,
@@ -66,24 +66,18 @@ export function ccmAction(
   replyMode: 'Sync' | 'Async' = 'Sync',
 ): ClientRequest {
   const { mp, platform } = ctx;
+  const writer = writerFor(mp, platform, endpoint, replyMode, sender.smsId !== undefined);
   // Built when the engine really sends it (a skipped request costs no encoding or compression).
   const body = () =>
-    buildCcmPost({
-      header: {
+    writer.write(
+      {
         id: `{${platform.uuid().toUpperCase()}}`,
         sourceId: sender.smsId,
         sourceHost: sender.netbiosName,
-        targetAddress: targetAddressFor(endpoint),
-        targetEndpoint: endpoint,
-        targetHost: mp.host,
-        replyCompression: 'zlib',
         sentTime: formatSentTime(now),
-        replyMode,
       },
-      body: payload,
-      compress: mp.compress,
-      deflate: platform.deflate,
-    }).body;
+      payload,
+    );
   return {
     operation,
     origin: mp.origin,
@@ -93,6 +87,36 @@ export function ccmAction(
     body,
     tag,
   };
+}
+
+/**
+ * The request framing for one destination, built once: a worker has one MP and a handful of endpoints.
+ * Keyed by everything the template depends on (a platform per worker; tests make several).
+ */
+const writers = new Map<string, { platform: ClientPlatform; writer: CcmRequestWriter }>();
+
+function writerFor(
+  mp: MpTarget,
+  platform: ClientPlatform,
+  endpoint: MpEndpoint,
+  replyMode: 'Sync' | 'Async',
+  withSourceId: boolean,
+): CcmRequestWriter {
+  const key = `${mp.host}\n${mp.compress}\n${endpoint}\n${replyMode}\n${withSourceId}`;
+  const cached = writers.get(key);
+  if (cached?.platform === platform) return cached.writer;
+  const writer = new CcmRequestWriter({
+    targetAddress: targetAddressFor(endpoint),
+    targetEndpoint: endpoint,
+    targetHost: mp.host,
+    replyMode,
+    compress: mp.compress,
+    withSourceId,
+    deflate: platform.deflate,
+  });
+  // Bounded: one entry per destination, the last platform's.
+  writers.set(key, { platform, writer });
+  return writer;
 }
 
 export function registrationBody(
