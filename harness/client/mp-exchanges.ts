@@ -2,7 +2,9 @@
 // state-message report (M-BULK; one retry before the messages count as lost, M-SERIAL).
 import type { FleetEvent, StateMessageBatch } from '../fleet/index.ts';
 import {
+  memoizeByIdentity,
   parseCcmPost,
+  readCcmPayload,
   parseClientRegistrationReply,
   parseWsusLocationReply,
   type StateMessage,
@@ -21,6 +23,12 @@ import { ccmAction, Endpoints, registrationBody, stateReportBody, wsusLocationBo
  * status is not 200 (already counted by its status) or the reply cannot be used: then `unusable` names
  * the error kind it counts as (a body that does not inflate, malformed XML, the wrong message).
  */
+/**
+ * Payload texts by the identity of their inflated bytes: the platform's inflate returns the same array for
+ * a repeated reply (memoizeLast), so the policy-assignment text every client gets is decoded once.
+ */
+const payloadText = memoizeByIdentity(readCcmPayload);
+
 export function readCcmReply<T>(
   ctx: AdapterContext,
   reply: ClientReply,
@@ -30,7 +38,9 @@ export function readCcmReply<T>(
   try {
     return {
       ok: true,
-      value: read(parseCcmPost(contentType(reply), reply.body, { inflate: ctx.platform.inflate }).body),
+      value: read(
+        parseCcmPost(contentType(reply), reply.body, { inflate: ctx.platform.inflate, payloadText }).body,
+      ),
     };
   } catch (err) {
     return { ok: false, unusable: unusableReplyKind(err) };

@@ -44,6 +44,8 @@ export interface CcmPost {
 export interface ParseCcmPostOptions {
   /** zlib decompressor (default: the portable streaming one; in Node pass platformInflate(inflateSync)). */
   inflate?: ZlibInflate;
+  /** The payload's text from its bytes (default readCcmPayload; a client memoizes it, memoizeByIdentity). */
+  payloadText?: (payload: Uint8Array) => string;
 }
 
 export interface ParsedCcmPost {
@@ -104,7 +106,12 @@ export function parseCcmPost(
   const payload = compressed
     ? (options.inflate ?? inflateCcmBody)(second.body, MAX_CCM_BODY_BYTES)
     : second.body;
-  return { header, body: wellFormed('the payload', decodeCcmBody(payload)), compressed };
+  return { header, body: (options.payloadText ?? readCcmPayload)(payload), compressed };
+}
+
+/** The text of a payload part's (inflated) bytes; throws MpProtocolError when it is not well-formed UTF-16. */
+export function readCcmPayload(payload: Uint8Array): string {
+  return wellFormed('the payload', decodeCcmBody(payload));
 }
 
 /** UTF-16 with a lone surrogate is no text any ConfigMgr component wrote: refused as an encoding error. */

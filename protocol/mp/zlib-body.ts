@@ -90,6 +90,23 @@ export function memoizeLast<R extends ZlibDeflate | ZlibInflate>(fn: R): R {
   return memo as R;
 }
 
+/**
+ * A one-entry memo keyed by the input's identity, for a function of bytes nobody modifies: behind
+ * memoizeLast's inflate, every client's copy of a repeated reply inflates to the same array, so its text
+ * is decoded once instead of once per client. A throw is not memoized (the next call throws again).
+ */
+export function memoizeByIdentity<T>(fn: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
+  let input: Uint8Array | undefined;
+  let output: T;
+  return (bytes) => {
+    if (bytes !== input) {
+      output = fn(bytes);
+      input = bytes;
+    }
+    return output;
+  };
+}
+
 // Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate
 // expands at most ~1032:1, so a zlib bomb is stopped after a few MB, not after gigabytes.
 const INFLATE_STEP = 4096;
