@@ -13,7 +13,8 @@ export class BytesError extends Error {
   }
 }
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** True on every platform the project runs on; code that writes UTF-16 through a Uint16Array view checks it. */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Encodes a string as UTF-16LE, optionally preceded by the FF FE byte-order mark. */
 export function utf16leEncode(text: string, bom = false): Uint8Array {

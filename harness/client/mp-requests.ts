@@ -2,6 +2,8 @@
 // message id from the platform: node:zlib in the swarm is ~10x faster than the portable default), signed
 // registration, policy assignments and bodies, WSUS and content location, the bulk state-message report.
 import { CcmRequestWriter } from '../../protocol/mp/ccm-request-writer.ts';
+import { cutTemplate, fillTemplate, type TextTemplate } from '../../protocol/mp/text-template.ts';
+import { escapeXml } from '../../protocol/xml.ts';
 import {
   buildClientRegistrationData,
   buildClientRegistrationRequest,
@@ -18,6 +20,7 @@ import {
   formatSentTime,
   HASH_ALGORITHM_SHA256_RSA,
   type MpEndpoint,
+  type RequestAssignments,
   MpEndpoint as Endpoints,
   resolvePolicyLocation,
   type StateMessage,
@@ -144,15 +147,44 @@ export function registrationBody(
 }
 
 export function assignmentsBody(mp: MpTarget, smsId: string, netbiosName: string, fqdn: string): string {
-  return buildRequestAssignments({
-    clientId: smsId,
+  // An empty value is written as an empty element (<X/>), which the template does not have.
+  if (smsId === '' || netbiosName === '' || fqdn === '') {
+    return buildRequestAssignments(assignmentsRequest(mp.siteCode, smsId, netbiosName, fqdn));
+  }
+  return fillTemplate(assignmentsTemplate(mp.siteCode), [
+    escapeXml(smsId),
+    escapeXml(netbiosName),
+    escapeXml(fqdn),
+  ]);
+}
+
+function assignmentsRequest(
+  siteCode: string,
+  clientId: string,
+  netbiosName: string,
+  fqdn: string,
+): RequestAssignments {
+  return {
+    clientId,
     fqdn,
     netbiosName,
-    siteCode: mp.siteCode,
+    siteCode,
     resourceType: 'Machine',
     requestType: 'Always',
     ack: false,
-  });
+  };
+}
+
+/** Every poll of every client sends the same RequestAssignments but for three values: one template per site. */
+let assignments: { siteCode: string; template: TextTemplate } | undefined;
+
+function assignmentsTemplate(siteCode: string): TextTemplate {
+  if (assignments?.siteCode !== siteCode) {
+    const markers = ['\u0001', '\u0002', '\u0003'];
+    const text = buildRequestAssignments(assignmentsRequest(siteCode, markers[0]!, markers[1]!, markers[2]!));
+    assignments = { siteCode, template: cutTemplate(text, markers) };
+  }
+  return assignments.template;
 }
 
 /** GET of a policy body from its PolicyLocation (the `<mp>` placeholder becomes the MP). */

@@ -6,9 +6,11 @@
 // The template is cut from what buildMsgHeaderXml and buildCcmPost write for marker values, so the header
 // layout and the multipart framing keep their one home there; only the values that change per message
 // (length, id, sent time, sender) are filled in here.
+import { LITTLE_ENDIAN_HOST } from '../bytes.ts';
 import { escapeXml } from '../xml.ts';
 import { buildCcmPost, CCM_CONTENT_TYPE } from './ccm-post.ts';
 import type { MsgHeader } from './msg-header.ts';
+import { cutTemplate, fillTemplate, type TextTemplate } from './text-template.ts';
 import { encodeCcmBody, fflateDeflate, type ZlibDeflate } from './zlib-body.ts';
 
 /** What stays the same for every message a writer frames. */
@@ -41,15 +43,15 @@ const SOURCE_HOST = '\u0003';
 const SENT_TIME = '\u0004';
 const PAYLOAD = 0xfe;
 
-type Slot = 'length' | 'id' | 'sourceId' | 'sourceHost' | 'sentTime';
+/** The markers in the order of the values `write` fills in. */
+const MARKERS = [String(LENGTH), ID, SOURCE_ID, SOURCE_HOST, SENT_TIME];
 
 /** Frames CCM_POST request bodies for one destination; build once per frame and reuse. */
 export class CcmRequestWriter {
   /** The multipart bytes before the header text (part headers and the BOM). */
   readonly #head: Uint8Array;
-  /** Header text between the slots: texts[i] precedes slots[i]; the last text ends the header. */
-  readonly #texts: string[];
-  readonly #slots: Slot[];
+  /** The header text, cut at the values that change per message. */
+  readonly #header: TextTemplate;
   /** The multipart bytes between the header text and the payload. */
   readonly #middle: Uint8Array;
   /** The closing delimiter. */
@@ -83,9 +85,7 @@ export class CcmRequestWriter {
     // buildCcmPost wrote the empty payload's length; the template gets a marker in its place.
     const length = /Length="(\d+)"/.exec(headerText);
     if (!length) throw new Error('CcmRequestWriter: no Body Length in the Msg header');
-    const cut = cutTemplate(headerText.replace(length[0], `Length="${LENGTH}"`));
-    this.#texts = cut.texts;
-    this.#slots = cut.slots;
+    this.#header = cutTemplate(headerText.replace(length[0], `Length="${LENGTH}"`), MARKERS);
   }
 
   get contentType(): string {
@@ -106,41 +106,36 @@ export class CcmRequestWriter {
     }
     const encoded = encodeCcmBody(payload);
     const body = this.#compress ? this.#deflate(encoded.bytes) : encoded.bytes;
-    let header = this.#texts[0]!;
-    for (let i = 0; i < this.#slots.length; i++) {
-      header += this.#value(this.#slots[i]!, fields, encoded.length) + this.#texts[i + 1]!;
-    }
+    const header = fillTemplate(this.#header, [
+      String(encoded.length),
+      escapeXml(fields.id),
+      escapeXml(fields.sourceId ?? ''),
+      escapeXml(fields.sourceHost),
+      escapeXml(fields.sentTime),
+    ]);
     const head = this.#head;
     const middle = this.#middle;
     const tail = this.#tail;
     const out = new Uint8Array(head.length + header.length * 2 + middle.length + body.length + tail.length);
     out.set(head, 0);
     let at = head.length;
-    for (let i = 0; i < header.length; i++, at += 2) {
-      const code = header.charCodeAt(i);
-      out[at] = code & 0xff;
-      out[at + 1] = code >>> 8;
+    if (LITTLE_ENDIAN_HOST && at % 2 === 0) {
+      // Both bytes of a code unit in one store (the head is an even number of bytes long).
+      const units = new Uint16Array(out.buffer, at, header.length);
+      for (let i = 0; i < header.length; i++) units[i] = header.charCodeAt(i);
+      at += header.length * 2;
+    } else {
+      for (let i = 0; i < header.length; i++, at += 2) {
+        const code = header.charCodeAt(i);
+        out[at] = code & 0xff;
+        out[at + 1] = code >>> 8;
+      }
     }
     out.set(middle, at);
     at += middle.length;
     out.set(body, at);
     out.set(tail, at + body.length);
     return out;
-  }
-
-  #value(slot: Slot, fields: CcmRequestFields, length: number): string {
-    switch (slot) {
-      case 'length':
-        return String(length);
-      case 'id':
-        return escapeXml(fields.id);
-      case 'sourceId':
-        return escapeXml(fields.sourceId ?? '');
-      case 'sourceHost':
-        return escapeXml(fields.sourceHost);
-      case 'sentTime':
-        return escapeXml(fields.sentTime);
-    }
   }
 }
 
@@ -165,32 +160,6 @@ function headerTextAt(sample: Uint8Array, start: number): string {
     text += String.fromCharCode(sample[i]! | (sample[i + 1]! << 8));
   }
   return text;
-}
-
-function cutTemplate(text: string): { texts: string[]; slots: Slot[] } {
-  const markers: [string, Slot][] = [
-    [String(LENGTH), 'length'],
-    [ID, 'id'],
-    [SOURCE_ID, 'sourceId'],
-    [SOURCE_HOST, 'sourceHost'],
-    [SENT_TIME, 'sentTime'],
-  ];
-  const texts: string[] = [];
-  const slots: Slot[] = [];
-  let rest = text;
-  for (;;) {
-    let first: [number, string, Slot] | undefined;
-    for (const [marker, slot] of markers) {
-      const at = rest.indexOf(marker);
-      if (at >= 0 && (first === undefined || at < first[0])) first = [at, marker, slot];
-    }
-    if (!first) break;
-    texts.push(rest.slice(0, first[0]));
-    slots.push(first[2]);
-    rest = rest.slice(first[0] + first[1].length);
-  }
-  texts.push(rest);
-  return { texts, slots };
 }
 
 function indexOfBytes(haystack: Uint8Array, needle: readonly number[], from = 0): number {
