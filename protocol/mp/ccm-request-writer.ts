@@ -6,11 +6,11 @@
 // The template is cut from what buildMsgHeaderXml and buildCcmPost write for marker values, so the header
 // layout and the multipart framing keep their one home there; only the values that change per message
 // (length, id, sent time, sender) are filled in here.
-import { LITTLE_ENDIAN_HOST } from '../bytes.ts';
+import { utf16leEncode, utf16leWrite } from '../bytes.ts';
 import { escapeXml } from '../xml.ts';
 import { buildCcmPost, CCM_CONTENT_TYPE } from './ccm-post.ts';
 import type { MsgHeader } from './msg-header.ts';
-import { cutTemplate, fillTemplate, type TextTemplate } from './text-template.ts';
+import { cutTemplate, type TextTemplate } from './text-template.ts';
 import { encodeCcmBody, fflateDeflate, type ZlibDeflate } from './zlib-body.ts';
 
 /** What stays the same for every message a writer frames. */
@@ -50,8 +50,9 @@ const MARKERS = [String(LENGTH), ID, SOURCE_ID, SOURCE_HOST, SENT_TIME];
 export class CcmRequestWriter {
   /** The multipart bytes before the header text (part headers and the BOM). */
   readonly #head: Uint8Array;
-  /** The header text, cut at the values that change per message. */
+  /** The header text, cut at the values that change per message, its constant parts as UTF-16LE bytes. */
   readonly #header: TextTemplate;
+  readonly #headerBytes: Uint8Array[];
   /** The multipart bytes between the header text and the payload. */
   readonly #middle: Uint8Array;
   /** The closing delimiter. */
@@ -86,6 +87,7 @@ export class CcmRequestWriter {
     const length = /Length="(\d+)"/.exec(headerText);
     if (!length) throw new Error('CcmRequestWriter: no Body Length in the Msg header');
     this.#header = cutTemplate(headerText.replace(length[0], `Length="${LENGTH}"`), MARKERS);
+    this.#headerBytes = this.#header.texts.map((text) => utf16leEncode(text));
   }
 
   get contentType(): string {
@@ -106,30 +108,30 @@ export class CcmRequestWriter {
     }
     const encoded = encodeCcmBody(payload);
     const body = this.#compress ? this.#deflate(encoded.bytes) : encoded.bytes;
-    const header = fillTemplate(this.#header, [
+    const values = [
       String(encoded.length),
       escapeXml(fields.id),
       escapeXml(fields.sourceId ?? ''),
       escapeXml(fields.sourceHost),
       escapeXml(fields.sentTime),
-    ]);
+    ];
+    // Only the values are encoded per message; the header's constant text was encoded once.
+    const { slots } = this.#header;
+    const texts = this.#headerBytes;
+    let headerBytes = texts[0]!.length;
+    for (let i = 0; i < slots.length; i++)
+      headerBytes += values[slots[i]!]!.length * 2 + texts[i + 1]!.length;
     const head = this.#head;
     const middle = this.#middle;
     const tail = this.#tail;
-    const out = new Uint8Array(head.length + header.length * 2 + middle.length + body.length + tail.length);
+    const out = new Uint8Array(head.length + headerBytes + middle.length + body.length + tail.length);
     out.set(head, 0);
-    let at = head.length;
-    if (LITTLE_ENDIAN_HOST && at % 2 === 0) {
-      // Both bytes of a code unit in one store (the head is an even number of bytes long).
-      const units = new Uint16Array(out.buffer, at, header.length);
-      for (let i = 0; i < header.length; i++) units[i] = header.charCodeAt(i);
-      at += header.length * 2;
-    } else {
-      for (let i = 0; i < header.length; i++, at += 2) {
-        const code = header.charCodeAt(i);
-        out[at] = code & 0xff;
-        out[at + 1] = code >>> 8;
-      }
+    out.set(texts[0]!, head.length);
+    let at = head.length + texts[0]!.length;
+    for (let i = 0; i < slots.length; i++) {
+      at = utf16leWrite(out, at, values[slots[i]!]!);
+      out.set(texts[i + 1]!, at);
+      at += texts[i + 1]!.length;
     }
     out.set(middle, at);
     at += middle.length;

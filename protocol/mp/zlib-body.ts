@@ -1,7 +1,7 @@
 // The payload of a CCM_POST: UTF-16LE XML, one NUL code unit, then an ASCII CRLF (the bytes the ConfigMgr
 // sender and the tools validated against real MPs produce), zlib-compressed when Hook3 zlib-compress is on.
 import { Unzlib, zlibSync } from 'fflate';
-import { utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { utf16leDecode, utf16leWrite } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 
 /** Largest decompressed body accepted (a resync full-state report is a few MB at most). */
@@ -10,7 +10,7 @@ export const MAX_CCM_BODY_BYTES = 16 * 1024 * 1024;
 /** Encodes the body text: UTF-16LE (no BOM) + NUL + CRLF. `length` counts the bytes up to and with the NUL. */
 export function encodeCcmBody(text: string): { bytes: Uint8Array; length: number } {
   const bytes = new Uint8Array(text.length * 2 + 4);
-  bytes.set(utf16leEncode(text));
+  utf16leWrite(bytes, 0, text);
   // bytes[len..len+1] stay 0: the NUL terminator.
   bytes[bytes.length - 2] = 13;
   bytes[bytes.length - 1] = 10;
