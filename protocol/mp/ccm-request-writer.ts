@@ -35,8 +35,9 @@ export interface CcmRequestFields {
   sentTime: string;
 }
 
-// Markers: characters no value escapes to, so each is found exactly where its value goes.
-const LENGTH = 0x7ffffff1;
+// Markers: control characters no host name, id or time contains and escapeXml leaves as they are, so each
+// is found exactly where its value goes. The Body Length is a number: its marker replaces it in the text.
+const LENGTH = '\u0005';
 const ID = '\u0001';
 const SOURCE_ID = '\u0002';
 const SOURCE_HOST = '\u0003';
@@ -44,7 +45,7 @@ const SENT_TIME = '\u0004';
 const PAYLOAD = 0xfe;
 
 /** The markers in the order of the values `write` fills in. */
-const MARKERS = [String(LENGTH), ID, SOURCE_ID, SOURCE_HOST, SENT_TIME];
+const MARKERS = [LENGTH, ID, SOURCE_ID, SOURCE_HOST, SENT_TIME];
 
 /** Frames CCM_POST request bodies for one destination; build once per frame and reuse. */
 export class CcmRequestWriter {
