@@ -23,18 +23,24 @@ export function utf16leEncode(text: string, bom = false): Uint8Array {
     out[0] = 0xff;
     out[1] = 0xfe;
   }
-  if (LITTLE_ENDIAN_HOST) {
+  utf16leWrite(out, offset, text);
+  return out;
+}
+
+/** Writes text as UTF-16LE into `out` at byte `offset` (room for text.length * 2 bytes); returns the end. */
+export function utf16leWrite(out: Uint8Array, offset: number, text: string): number {
+  if (LITTLE_ENDIAN_HOST && (out.byteOffset + offset) % 2 === 0) {
     // A Uint16Array view writes both bytes at once: ~3x faster on a 170 KB report than byte stores.
-    const units = new Uint16Array(out.buffer, offset, text.length);
+    const units = new Uint16Array(out.buffer, out.byteOffset + offset, text.length);
     for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
-    return out;
+    return offset + text.length * 2;
   }
   for (let i = 0, j = offset; i < text.length; i++, j += 2) {
     const code = text.charCodeAt(i);
     out[j] = code & 0xff;
     out[j + 1] = code >>> 8;
   }
-  return out;
+  return offset + text.length * 2;
 }
 
 const DECODE_CHUNK = 8192;

@@ -3,7 +3,9 @@
 import type { ClientIdentity, FleetEvent, StateMessageBatch } from '../fleet/index.ts';
 import {
   type ClientRegistrationReply,
+  memoizeByIdentity,
   parseCcmPost,
+  readCcmPayload,
   parseClientRegistrationReply,
   parseWsusLocationReply,
   type StateMessage,
@@ -22,6 +24,12 @@ import { ccmAction, Endpoints, registrationBody, stateReportBody, wsusLocationBo
  * status is not 200 (already counted by its status) or the reply cannot be used: then `unusable` names
  * the error kind it counts as (a body that does not inflate, malformed XML, the wrong message).
  */
+/**
+ * Payload texts by the identity of their inflated bytes: the platform's inflate returns the same array for
+ * a repeated reply (memoizeLast), so the policy-assignment text every client gets is decoded once.
+ */
+const payloadText = memoizeByIdentity(readCcmPayload);
+
 export function readCcmReply<T>(
   ctx: Pick<AdapterContext, 'platform'>,
   reply: ClientReply,
@@ -31,7 +39,9 @@ export function readCcmReply<T>(
   try {
     return {
       ok: true,
-      value: read(parseCcmPost(contentType(reply), reply.body, { inflate: ctx.platform.inflate }).body),
+      value: read(
+        parseCcmPost(contentType(reply), reply.body, { inflate: ctx.platform.inflate, payloadText }).body,
+      ),
     };
   } catch (err) {
     return { ok: false, unusable: unusableReplyKind(err) };

@@ -1,8 +1,10 @@
 // The management-point messages of an emulated client as requests: CCM_POST framing (zlib and the
 // message id from the platform: node:zlib in the swarm is ~10x faster than the portable default), signed
 // registration, policy assignments and bodies, WSUS and content location, the bulk state-message report.
+import { CcmRequestWriter } from '../../protocol/mp/ccm-request-writer.ts';
+import { cutTemplate, fillTemplate, type TextTemplate } from '../../protocol/mp/text-template.ts';
+import { escapeXml } from '../../protocol/xml.ts';
 import {
-  buildCcmPost,
   buildClientRegistrationData,
   buildClientRegistrationRequest,
   buildContentLocationRequest,
@@ -18,6 +20,7 @@ import {
   formatSentTime,
   HASH_ALGORITHM_SHA256_RSA,
   type MpEndpoint,
+  type RequestAssignments,
   MpEndpoint as Endpoints,
   resolvePolicyLocation,
   type StateMessage,
@@ -66,24 +69,18 @@ export function ccmAction(
   replyMode: 'Sync' | 'Async' = 'Sync',
 ): ClientRequest {
   const { mp, platform } = ctx;
+  const writer = writerFor(mp, platform, endpoint, replyMode, sender.smsId !== undefined);
   // Built when the engine really sends it (a skipped request costs no encoding or compression).
   const body = () =>
-    buildCcmPost({
-      header: {
+    writer.write(
+      {
         id: `{${platform.uuid().toUpperCase()}}`,
         sourceId: sender.smsId,
         sourceHost: sender.netbiosName,
-        targetAddress: targetAddressFor(endpoint),
-        targetEndpoint: endpoint,
-        targetHost: mp.host,
-        replyCompression: 'zlib',
-        sentTime: formatSentTime(now),
-        replyMode,
+        sentTime: sentTimeOf(now),
       },
-      body: payload,
-      compress: mp.compress,
-      deflate: platform.deflate,
-    }).body;
+      payload,
+    );
   return {
     operation,
     origin: mp.origin,
@@ -93,6 +90,49 @@ export function ccmAction(
     body,
     tag,
   };
+}
+
+/** SentTime has whole seconds: consecutive requests mostly share one, so the last text is kept. */
+let sentSecond = Number.NaN;
+let sentText = '';
+
+function sentTimeOf(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== sentSecond) {
+    sentText = formatSentTime(now);
+    sentSecond = second;
+  }
+  return sentText;
+}
+
+/**
+ * The request framing for one destination, built once: a worker has one MP and a handful of endpoints.
+ * Keyed by everything the template depends on (a platform per worker; tests make several).
+ */
+const writers = new Map<string, { platform: ClientPlatform; writer: CcmRequestWriter }>();
+
+function writerFor(
+  mp: MpTarget,
+  platform: ClientPlatform,
+  endpoint: MpEndpoint,
+  replyMode: 'Sync' | 'Async',
+  withSourceId: boolean,
+): CcmRequestWriter {
+  const key = `${mp.host}\n${mp.compress}\n${endpoint}\n${replyMode}\n${withSourceId}`;
+  const cached = writers.get(key);
+  if (cached?.platform === platform) return cached.writer;
+  const writer = new CcmRequestWriter({
+    targetAddress: targetAddressFor(endpoint),
+    targetEndpoint: endpoint,
+    targetHost: mp.host,
+    replyMode,
+    compress: mp.compress,
+    withSourceId,
+    deflate: platform.deflate,
+  });
+  // Bounded: one entry per destination, the last platform's.
+  writers.set(key, { platform, writer });
+  return writer;
 }
 
 export function registrationBody(
@@ -120,15 +160,44 @@ export function registrationBody(
 }
 
 export function assignmentsBody(mp: MpTarget, smsId: string, netbiosName: string, fqdn: string): string {
-  return buildRequestAssignments({
-    clientId: smsId,
+  // An empty value is written as an empty element (<X/>), which the template does not have.
+  if (smsId === '' || netbiosName === '' || fqdn === '') {
+    return buildRequestAssignments(assignmentsRequest(mp.siteCode, smsId, netbiosName, fqdn));
+  }
+  return fillTemplate(assignmentsTemplate(mp.siteCode), [
+    escapeXml(smsId),
+    escapeXml(netbiosName),
+    escapeXml(fqdn),
+  ]);
+}
+
+function assignmentsRequest(
+  siteCode: string,
+  clientId: string,
+  netbiosName: string,
+  fqdn: string,
+): RequestAssignments {
+  return {
+    clientId,
     fqdn,
     netbiosName,
-    siteCode: mp.siteCode,
+    siteCode,
     resourceType: 'Machine',
     requestType: 'Always',
     ack: false,
-  });
+  };
+}
+
+/** Every poll of every client sends the same RequestAssignments but for three values: one template per site. */
+let assignments: { siteCode: string; template: TextTemplate } | undefined;
+
+function assignmentsTemplate(siteCode: string): TextTemplate {
+  if (assignments?.siteCode !== siteCode) {
+    const markers = ['\u0001', '\u0002', '\u0003'];
+    const text = buildRequestAssignments(assignmentsRequest(siteCode, markers[0]!, markers[1]!, markers[2]!));
+    assignments = { siteCode, template: cutTemplate(text, markers) };
+  }
+  return assignments.template;
 }
 
 /** GET of a policy body from its PolicyLocation (the `<mp>` placeholder becomes the MP). */

@@ -21,6 +21,16 @@ function splitUrl(url: string): SplitUrl {
   return { origin: u.origin, path: u.pathname + u.search };
 }
 
+/**
+ * Output buffer size for deflating `n` bytes. node:zlib allocates one chunk per call (16 KiB by default)
+ * outside the V8 heap; a CCM request of a few KB deflates to well under 1 KiB, so the default made every
+ * MP request allocate 16 KiB of external memory, which drove extra GCs. Larger bodies (state reports)
+ * get chunks in proportion; the output is the same bytes whatever the chunk size.
+ */
+function deflateChunk(n: number): number {
+  return Math.min(64 * 1024, Math.max(1024, n >>> 1));
+}
+
 /** One per worker: its inflate memo is per platform (the policy-assignment reply every client gets is
  *  inflated once per distinct reply, memoizeLast). */
 export function createNodePlatform(): ClientPlatform {
@@ -28,7 +38,7 @@ export function createNodePlatform(): ClientPlatform {
     uuid: randomUUID,
     sha1,
     // node:zlib: ~10x faster than the portable default for a CCM body.
-    deflate: (bytes) => deflateSync(bytes),
+    deflate: (bytes) => deflateSync(bytes, { chunkSize: deflateChunk(bytes.length) }),
     // ~30x faster than the portable default for a reply of a few KB.
     inflate: memoizeLast(platformInflate(inflateSync)),
     utf8Decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),

@@ -227,8 +227,6 @@ export class Transport {
         headers: req.headers,
         // send() has already replaced a body-building function with what it built.
         body: req.body as string | Uint8Array | undefined,
-        headersTimeout: this.#options.timeoutMs,
-        bodyTimeout: this.#options.timeoutMs,
         // The fresh-socket retry asks for the socket to be closed after its one request.
         reset: retryClient !== undefined,
       },
@@ -317,8 +315,10 @@ export class Transport {
       pipelining: 1,
       keepAliveTimeout: o.keepAliveTimeoutMs,
       keepAliveMaxTimeout: o.keepAliveTimeoutMs,
-      headersTimeout: o.timeoutMs,
-      bodyTimeout: o.timeoutMs,
+      // undici's own timeouts are off (0): the overall deadline (the sweep) is stricter than both, and
+      // with them on every request re-armed two timers (headers, then the native keep-alive one).
+      headersTimeout: 0,
+      bodyTimeout: 0,
       // TLS trust and the connect timeout are the connector's (it is built with them).
       connect: this.#connect,
     };

@@ -15,24 +15,36 @@ export interface ClientIdentity {
   dnsName: string;
 }
 
-function guid(seed: number, index: number, salt: number): string {
-  const hex = [0, 1, 2, 3]
-    .map((i) =>
-      hash3(seed ^ salt, index, i)
-        .toString(16)
-        .padStart(8, '0'),
-    )
-    .join('');
-  // Version-4 / variant-1 bits so it parses as a random GUID everywhere.
-  const v = `${hex.slice(0, 12)}4${hex.slice(13, 16)}${((Number.parseInt(hex[16] ?? '0', 16) & 3) | 8).toString(16)}${hex.slice(17)}`;
-  return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20, 32)}`;
+/** Two hex digits per byte value, lower and upper case: a GUID is 16 table reads, not 4 toString calls. */
+const HEX = '0123456789abcdef';
+const BYTE_LOWER = Array.from({ length: 256 }, (_, b) => HEX[b >>> 4]! + HEX[b & 15]!);
+const BYTE_UPPER = BYTE_LOWER.map((h) => h.toUpperCase());
+
+/**
+ * The 32 hex digits of four 32-bit hashes of (seed ^ salt, index, 0..3), with the version-4 / variant-1
+ * bits set so it parses as a random GUID everywhere. Computed for every MP request of a client (its host
+ * name and SMS GUID), so it is written with table reads rather than string slicing.
+ */
+function guid(seed: number, index: number, salt: number, upper: boolean): string {
+  const t = upper ? BYTE_UPPER : BYTE_LOWER;
+  const a = hash3(seed ^ salt, index, 0);
+  const b = hash3(seed ^ salt, index, 1);
+  const c = hash3(seed ^ salt, index, 2);
+  const d = hash3(seed ^ salt, index, 3);
+  // Digit 12 (b's fifth) becomes the version 4; digit 16 (c's first) the variant 8 + its low two bits.
+  return (
+    `${t[a >>> 24]}${t[(a >>> 16) & 255]}${t[(a >>> 8) & 255]}${t[a & 255]}-` +
+    `${t[b >>> 24]}${t[(b >>> 16) & 255]}-4${t[(b >>> 8) & 15]![1]}${t[b & 255]}-` +
+    `${t[8 | ((c >>> 28) & 3)]![1]}${t[(c >>> 24) & 15]![1]}${t[(c >>> 16) & 255]}-` +
+    `${t[(c >>> 8) & 255]}${t[c & 255]}${t[d >>> 24]}${t[(d >>> 16) & 255]}${t[(d >>> 8) & 255]}${t[d & 255]}`
+  );
 }
 
 export function clientIdentity(seed: number, index: number, domain = 'contoso.test'): ClientIdentity {
   const hostName = `PSW${index.toString().padStart(6, '0')}`;
   return {
-    smsGuid: `GUID:${guid(seed, index, 0x5a5a5a5a).toUpperCase()}`,
-    susClientId: guid(seed, index, 0x3c3c3c3c),
+    smsGuid: `GUID:${guid(seed, index, 0x5a5a5a5a, true)}`,
+    susClientId: guid(seed, index, 0x3c3c3c3c, false),
     hostName,
     dnsName: `${hostName.toLowerCase()}.${domain}`,
   };

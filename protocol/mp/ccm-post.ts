@@ -47,6 +47,9 @@ export interface ParseCcmPostOptions {
   /** UTF-16LE decoder with utf16leDecode's contract (default the portable one; in Node pass
    *  utf16leDecoderOver over Buffer#toString('utf16le'), ~10x faster on a report of a few KB). */
   decodeUtf16le?: Utf16leDecode;
+  /** The payload's text from its bytes (default readCcmPayload with decodeUtf16le; a client memoizes it,
+   *  memoizeByIdentity). */
+  payloadText?: (payload: Uint8Array) => string;
 }
 
 export interface ParsedCcmPost {
@@ -108,7 +111,13 @@ export function parseCcmPost(
   const payload = compressed
     ? (options.inflate ?? inflateCcmBody)(second.body, MAX_CCM_BODY_BYTES)
     : second.body;
-  return { header, body: wellFormed('the payload', decodeCcmBody(payload, decode)), compressed };
+  const body = options.payloadText ? options.payloadText(payload) : readCcmPayload(payload, decode);
+  return { header, body, compressed };
+}
+
+/** The text of a payload part's (inflated) bytes; throws MpProtocolError when it is not well-formed UTF-16. */
+export function readCcmPayload(payload: Uint8Array, decode: Utf16leDecode = utf16leDecode): string {
+  return wellFormed('the payload', decodeCcmBody(payload, decode));
 }
 
 /** UTF-16 with a lone surrogate is no text any ConfigMgr component wrote: refused as an encoding error. */

@@ -23,6 +23,7 @@ export {
   fflateDeflate,
   inflateCcmBody,
   MAX_CCM_BODY_BYTES,
+  memoizeByIdentity,
   memoizeLast,
   type PlatformInflateSync,
   platformInflate,

@@ -1,7 +1,7 @@
 // The payload of a CCM_POST: UTF-16LE XML, one NUL code unit, then an ASCII CRLF (the bytes the ConfigMgr
 // sender and the tools validated against real MPs produce), zlib-compressed when Hook3 zlib-compress is on.
 import { Unzlib, zlibSync } from 'fflate';
-import { type Utf16leDecode, utf16leDecode, utf16leEncode } from '../bytes.ts';
+import { type Utf16leDecode, utf16leDecode, utf16leWrite } from '../bytes.ts';
 import { MpProtocolError } from './errors.ts';
 
 /** Largest decompressed body accepted (a resync full-state report is a few MB at most). */
@@ -10,7 +10,7 @@ export const MAX_CCM_BODY_BYTES = 16 * 1024 * 1024;
 /** Encodes the body text: UTF-16LE (no BOM) + NUL + CRLF. `length` counts the bytes up to and with the NUL. */
 export function encodeCcmBody(text: string): { bytes: Uint8Array; length: number } {
   const bytes = new Uint8Array(text.length * 2 + 4);
-  bytes.set(utf16leEncode(text));
+  utf16leWrite(bytes, 0, text);
   // bytes[len..len+1] stay 0: the NUL terminator.
   bytes[bytes.length - 2] = 13;
   bytes[bytes.length - 1] = 10;
@@ -91,6 +91,23 @@ export function memoizeLast<R extends ZlibDeflate | ZlibInflate>(fn: R): R {
     return output;
   };
   return memo as R;
+}
+
+/**
+ * A one-entry memo keyed by the input's identity, for a function of bytes nobody modifies: behind
+ * memoizeLast's inflate, every client's copy of a repeated reply inflates to the same array, so its text
+ * is decoded once instead of once per client. A throw is not memoized (the next call throws again).
+ */
+export function memoizeByIdentity<T>(fn: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
+  let input: Uint8Array | undefined;
+  let output: T;
+  return (bytes) => {
+    if (bytes !== input) {
+      output = fn(bytes);
+      input = bytes;
+    }
+    return output;
+  };
 }
 
 // Inflating in 4 KiB input steps bounds the work done before the output cap is checked: deflate

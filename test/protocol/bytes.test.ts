@@ -12,6 +12,7 @@ import {
   utf8Encode,
   utf16leDecode,
   utf16leEncode,
+  utf16leWrite,
 } from '../../protocol/bytes.ts';
 
 describe('utf16le', () => {
@@ -24,6 +25,16 @@ describe('utf16le', () => {
     expect(utf16leDecode(new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x42, 0x00, 0x00, 0x00]))).toBe('AB');
     expect(utf16leDecode(new Uint8Array([0x41, 0x00, 0x00, 0x00, 0x00, 0x00]))).toBe('A\0');
     expect(utf16leDecode(new Uint8Array([]))).toBe('');
+  });
+
+  it('writes into an array at any offset, also of a view that starts at an odd byte', () => {
+    const backing = new Uint8Array(12).fill(0xee);
+    for (const out of [backing.subarray(0, 11), backing.subarray(1)]) {
+      out.fill(0xee);
+      expect(utf16leWrite(out, 1, 'A€')).toBe(5);
+      expect(utf16leWrite(out, 6, 'B')).toBe(8);
+      expect([...out.subarray(0, 9)]).toEqual([0xee, 0x41, 0x00, 0xac, 0x20, 0xee, 0x42, 0x00, 0xee]);
+    }
   });
 
   it('round-trips surrogate pairs and long strings (chunked decode)', () => {
