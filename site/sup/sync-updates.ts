@@ -44,6 +44,10 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
   if (req.systemSpec !== undefined) throw new SupFault('InvalidParameters', 'parameters.SystemSpec');
 
   const pageSize = ctx.violates('no-paging') ? Number.POSITIVE_INFINITY : ctx.model.config.syncPageSize;
+  // The newest change of any active deployment: when the cookie's anchor already covers it, no revision's
+  // deployment changed since (the usual warm scan), and no revision needs asking.
+  const deploymentAnchor = ctx.deployments.anchor(now);
+  const anyChanged = deploymentAnchor > state.anchor;
   const result = computeSoftwareSync(index, {
     installedNonLeaf,
     otherCached: req.otherCachedUpdateIds ?? [],
@@ -53,9 +57,11 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     omitted: ctx.violates('skip-page') ? skippedPage(index, ctx.model.config.syncPageSize) : undefined,
     retired: ctx.model.catalog.retiredIds,
     hideRetired: ctx.violates('no-out-of-scope'),
-    changedSinceAnchor: (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now),
+    changedSinceAnchor: anyChanged
+      ? (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now)
+      : undefined,
   });
-  const anchor = Math.max(state.anchor, ctx.deployments.anchor(now));
+  const anchor = Math.max(state.anchor, deploymentAnchor);
   return buildWsusResponse({
     operation: 'SyncUpdates',
     newUpdates: result.newUpdates.map((u) => updateInfo(ctx, u, now)),
