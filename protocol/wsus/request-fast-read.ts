@@ -1,0 +1,129 @@
+// Server side: parseWsusRequest for requests that carry big integer lists. A warm SyncUpdates holds the
+// client's whole cache (InstalledNonLeafUpdateIDs, OtherCachedUpdateIDs: thousands of `<int>` elements),
+// and building an XML tree of them, then reading each back as text, costs most of the request.
+//
+// Here each such list, when written plainly (`<Name><int>123</int>…</Name>`: no attributes, prefixes,
+// whitespace, entities or signs, at most 15 digits), is read by a scanner straight into numbers and cut
+// from the document, which is then parsed as usual with `<Name/>` in its place; the numbers replace the
+// empty list the codec read there. Anything else — another spelling, the name anywhere else, a document
+// the cut one fails on, a list the codec did not read as that field — is parsed whole by parseWsusRequest,
+// so every request gets exactly parseWsusRequest's answer or error (test/protocol/wsus-request-fast.test.ts).
+import { MAX_XML_CHARS } from '../xml.ts';
+import { parseWsusRequest } from './server.ts';
+import type { SyncUpdatesRequest, WsusRequest } from './types.ts';
+
+/** The int lists of SyncUpdates' parameters that can be long, by element name. */
+const INT_LISTS = [
+  ['InstalledNonLeafUpdateIDs', 'installedNonLeafUpdateIds'],
+  ['OtherCachedUpdateIDs', 'otherCachedUpdateIds'],
+  ['CachedDriverIDs', 'cachedDriverIds'],
+] as const satisfies readonly (readonly [string, keyof SyncUpdatesRequest])[];
+
+type IntListField = (typeof INT_LISTS)[number][1];
+
+/** Lists shorter than this many characters are left to the XML parser (nothing to gain). */
+const MIN_CUT_CHARS = 256;
+/** Digits of an id read here: any 15-digit number is an exact double, as Number(text) reads it. */
+const MAX_DIGITS = 15;
+
+interface Cut {
+  field: IntListField;
+  /** The element's start tag position and the position just after its end tag. */
+  from: number;
+  to: number;
+  values: number[];
+}
+
+/** parseWsusRequest(xml, soapAction), reading long plain int lists without building XML nodes for them. */
+export function parseWsusRequestFast(xml: string, soapAction?: string): WsusRequest {
+  const cuts = xml.length <= MAX_XML_CHARS ? findCuts(xml) : undefined;
+  if (cuts === undefined) return parseWsusRequest(xml, soapAction);
+  let text = '';
+  let at = 0;
+  for (const cut of cuts) {
+    text += `${xml.slice(at, cut.from)}<${elementOf(cut.field)}/>`;
+    at = cut.to;
+  }
+  text += xml.slice(at);
+  let req: WsusRequest;
+  try {
+    req = parseWsusRequest(text, soapAction);
+  } catch {
+    // Its own error (a message may name positions in the text it read): the whole document's.
+    return parseWsusRequest(xml, soapAction);
+  }
+  if (req.operation !== 'SyncUpdates') return parseWsusRequest(xml, soapAction);
+  for (const cut of cuts) {
+    const read = req[cut.field];
+    // The codec read the cut element as this field's (empty) list: the element was parameters' own.
+    if (read === undefined || read.length !== 0) return parseWsusRequest(xml, soapAction);
+  }
+  for (const cut of cuts) req[cut.field] = cut.values;
+  return req;
+}
+
+function elementOf(field: IntListField): string {
+  for (const [name, f] of INT_LISTS) if (f === field) return name;
+  throw new Error(`no element for ${field}`);
+}
+
+/** The plain long int lists of the document in document order, or undefined when there is none to cut. */
+function findCuts(xml: string): Cut[] | undefined {
+  const cuts: Cut[] = [];
+  for (const [name, field] of INT_LISTS) {
+    const from = xml.indexOf(`<${name}>`);
+    if (from < 0) continue;
+    const scanned = scanInts(xml, from + name.length + 2);
+    if (scanned === undefined || !xml.startsWith(`</${name}>`, scanned.end)) continue;
+    const to = scanned.end + name.length + 3;
+    // The name must occur nowhere else (another element, a comment, text): then the one cut is the element
+    // the codec reads, or the parse below says it is not.
+    if (xml.indexOf(name) !== from + 1 || xml.indexOf(name, from + 2 + name.length) !== to - name.length - 1)
+      continue;
+    if (xml.indexOf(name, to) >= 0) continue;
+    if (to - from < MIN_CUT_CHARS) continue;
+    cuts.push({ field, from, to, values: scanned.values });
+  }
+  if (cuts.length === 0) return undefined;
+  return cuts.sort((a, b) => a.from - b.from);
+}
+
+const LT = 0x3c;
+const SLASH = 0x2f;
+const GT = 0x3e;
+const I = 0x69;
+const N = 0x6e;
+const T = 0x74;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** True when `<int>` (close: `</int>`) starts at `at`; char codes, as this runs thousands of times a request. */
+function intTagAt(xml: string, at: number, close: boolean): boolean {
+  let i = at;
+  if (xml.charCodeAt(i++) !== LT) return false;
+  if (close && xml.charCodeAt(i++) !== SLASH) return false;
+  return (
+    xml.charCodeAt(i) === I &&
+    xml.charCodeAt(i + 1) === N &&
+    xml.charCodeAt(i + 2) === T &&
+    xml.charCodeAt(i + 3) === GT
+  );
+}
+
+/** `<int>digits</int>` repeated from `at`: the numbers and where the run ends; undefined on anything else. */
+function scanInts(xml: string, at: number): { values: number[]; end: number } | undefined {
+  const values: number[] = [];
+  let i = at;
+  while (intTagAt(xml, i, false)) {
+    i += 5;
+    let value = 0;
+    const first = i;
+    for (let c = xml.charCodeAt(i); c >= ZERO && c <= NINE; c = xml.charCodeAt(++i))
+      value = value * 10 + (c - ZERO);
+    const digits = i - first;
+    if (digits === 0 || digits > MAX_DIGITS || !intTagAt(xml, i, true)) return undefined;
+    values.push(value);
+    i += 6;
+  }
+  return { values, end: i };
+}
