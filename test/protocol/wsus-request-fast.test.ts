@@ -28,7 +28,10 @@ function outcome(parse: () => unknown): unknown {
 
 function expectSame(xml: string, soapAction?: string): unknown {
   const full = outcome(() => parseWsusRequest(xml, soapAction));
-  expect(outcome(() => parseWsusRequestFast(xml, soapAction)), xml.slice(0, 300)).toEqual(full);
+  expect(
+    outcome(() => parseWsusRequestFast(xml, soapAction)),
+    xml.slice(0, 300),
+  ).toEqual(full);
   return full;
 }
 
@@ -52,7 +55,10 @@ function builtDocs(): string[] {
     syncRequest(),
     syncRequest({ installedNonLeafUpdateIds: ids(1, 400), otherCachedUpdateIds: [] }),
     syncRequest({ otherCachedUpdateIds: ids(999_999_999_999_990, 60) }),
-    syncRequest({ installedNonLeafUpdateIds: [0, 7, 7, 0, 12], otherCachedUpdateIds: ids(5, 300).concat([5, 6]) }),
+    syncRequest({
+      installedNonLeafUpdateIds: [0, 7, 7, 0, 12],
+      otherCachedUpdateIds: ids(5, 300).concat([5, 6]),
+    }),
     syncRequest({
       skipSoftwareSync: true,
       cachedDriverIds: ids(200_000, 200),

@@ -54,7 +54,8 @@ describe('computeSoftwareSync', () => {
     };
     const pick = (ids: readonly number[], p: number): number[] => ids.filter(() => rand(100) < p);
     // Ids no catalog revision has, duplicates, 0 and -0: the cache a client sends is not checked.
-    const noise = (): number[] => [0, -0, 7, 99_999_999, all[rand(all.length)]!, -5].filter(() => rand(3) === 0);
+    const noise = (): number[] =>
+      [0, -0, 7, 99_999_999, all[rand(all.length)]!, -5].filter(() => rand(3) === 0);
     let served = 0;
     let outOfScope = 0;
     let changed = 0;
