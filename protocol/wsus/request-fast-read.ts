@@ -3,11 +3,12 @@
 // and building an XML tree of them, then reading each back as text, costs most of the request.
 //
 // Here each such list, when written plainly (`<Name><int>123</int>…</Name>`: no attributes, prefixes,
-// whitespace, entities or signs, at most 15 digits), is read by a scanner straight into numbers and cut
-// from the document, which is then parsed as usual with `<Name/>` in its place; the numbers replace the
-// empty list the codec read there. Anything else — another spelling, the name anywhere else, a document
-// the cut one fails on, a list the codec did not read as that field — is parsed whole by parseWsusRequest,
-// so every request gets exactly parseWsusRequest's answer or error (test/protocol/wsus-request-fast.test.ts).
+// whitespace, entities or signs, at most 15 digits), is read by a scanner straight into numbers (or found
+// by its text in an IntListCache) and cut from the document, which is then parsed as usual with `<Name/>`
+// in its place; the numbers replace the empty list the codec read there. Anything else — another
+// spelling, the name anywhere else, a document the cut one fails on, a list the codec did not read as that
+// field — is parsed whole by parseWsusRequest, so every request gets exactly parseWsusRequest's answer or
+// error (test/protocol/wsus-request-fast.test.ts).
 import { MAX_XML_CHARS } from '../xml.ts';
 import { parseWsusRequest } from './server.ts';
 import type { SyncUpdatesRequest, WsusRequest } from './types.ts';
@@ -21,8 +22,6 @@ const INT_LISTS = [
 
 type IntListField = (typeof INT_LISTS)[number][1];
 
-/** Lists shorter than this many characters are left to the XML parser (nothing to gain). */
-const MIN_CUT_CHARS = 256;
 /** Digits of an id read here: any 15-digit number is an exact double, as Number(text) reads it. */
 const MAX_DIGITS = 15;
 
@@ -31,12 +30,48 @@ interface Cut {
   /** The element's start tag position and the position just after its end tag. */
   from: number;
   to: number;
-  values: number[];
+  values: readonly number[];
 }
 
-/** parseWsusRequest(xml, soapAction), reading long plain int lists without building XML nodes for them. */
-export function parseWsusRequestFast(xml: string, soapAction?: string): WsusRequest {
-  const cuts = xml.length <= MAX_XML_CHARS ? findCuts(xml) : undefined;
+/**
+ * The values of recently read lists by their exact text. Clients of one build hold the same cache, so a
+ * SUP sees the same long list text again and again: a Map lookup of the text replaces reading it. The
+ * arrays handed out are shared (frozen), which also lets a server remember what it computed from them.
+ */
+export class IntListCache {
+  readonly #byText = new Map<string, readonly number[]>();
+  readonly #shared = new WeakSet<readonly number[]>();
+
+  constructor(readonly maxEntries = 128) {}
+
+  get(text: string): readonly number[] | undefined {
+    return this.#byText.get(text);
+  }
+
+  /** Remembers a list read from `text` (the oldest one goes when full); returns the shared array. */
+  add(text: string, values: number[]): readonly number[] {
+    if (this.#byText.size >= this.maxEntries) {
+      const oldest = this.#byText.keys().next().value;
+      if (oldest !== undefined) this.#byText.delete(oldest);
+    }
+    const shared = Object.freeze(values);
+    this.#byText.set(text, shared);
+    this.#shared.add(shared);
+    return shared;
+  }
+
+  /** True for an array this cache handed out: the same array means the same list text. */
+  isShared(values: readonly number[] | undefined): boolean {
+    return values !== undefined && this.#shared.has(values);
+  }
+}
+
+/**
+ * parseWsusRequest(xml, soapAction), reading long plain int lists without building XML nodes for them;
+ * with a cache, a list text seen recently is not read again (its values are then a shared, frozen array).
+ */
+export function parseWsusRequestFast(xml: string, soapAction?: string, cache?: IntListCache): WsusRequest {
+  const cuts = xml.length <= MAX_XML_CHARS ? findCuts(xml, cache) : undefined;
   if (cuts === undefined) return parseWsusRequest(xml, soapAction);
   let text = '';
   let at = 0;
@@ -58,7 +93,7 @@ export function parseWsusRequestFast(xml: string, soapAction?: string): WsusRequ
     // The codec read the cut element as this field's (empty) list: the element was parameters' own.
     if (read === undefined || read.length !== 0) return parseWsusRequest(xml, soapAction);
   }
-  for (const cut of cuts) req[cut.field] = cut.values;
+  for (const cut of cuts) req[cut.field] = cut.values as number[];
   return req;
 }
 
@@ -68,21 +103,27 @@ function elementOf(field: IntListField): string {
 }
 
 /** The plain long int lists of the document in document order, or undefined when there is none to cut. */
-function findCuts(xml: string): Cut[] | undefined {
+function findCuts(xml: string, cache: IntListCache | undefined): Cut[] | undefined {
   const cuts: Cut[] = [];
   for (const [name, field] of INT_LISTS) {
     const from = xml.indexOf(`<${name}>`);
     if (from < 0) continue;
-    const scanned = scanInts(xml, from + name.length + 2);
-    if (scanned === undefined || !xml.startsWith(`</${name}>`, scanned.end)) continue;
-    const to = scanned.end + name.length + 3;
+    const first = from + name.length + 2;
+    const close = xml.indexOf(`</${name}>`, first);
+    if (close < 0) continue;
+    const to = close + name.length + 3;
     // The name must occur nowhere else (another element, a comment, text): then the one cut is the element
     // the codec reads, or the parse below says it is not.
-    if (xml.indexOf(name) !== from + 1 || xml.indexOf(name, from + 2 + name.length) !== to - name.length - 1)
-      continue;
+    if (xml.indexOf(name) !== from + 1 || xml.indexOf(name, first) !== close + 2) continue;
     if (xml.indexOf(name, to) >= 0) continue;
-    if (to - from < MIN_CUT_CHARS) continue;
-    cuts.push({ field, from, to, values: scanned.values });
+    const text = cache === undefined ? undefined : xml.slice(first, close);
+    let values = text === undefined ? undefined : cache!.get(text);
+    if (values === undefined) {
+      const scanned = scanInts(xml, first);
+      if (scanned === undefined || scanned.end !== close) continue;
+      values = text === undefined ? scanned.values : cache!.add(text, scanned.values);
+    }
+    cuts.push({ field, from, to, values });
   }
   if (cuts.length === 0) return undefined;
   return cuts.sort((a, b) => a.from - b.from);

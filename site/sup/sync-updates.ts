@@ -9,7 +9,7 @@ import {
 import type { CatalogUpdate } from '../catalog/types.ts';
 import type { SupContext } from './context.ts';
 import { SupFault } from './replies.ts';
-import { computeDriverSync, computeSoftwareSync, skippedPage } from './sync.ts';
+import { computeDriverSync, computeSoftwareSync, type SoftwareSyncInput, skippedPage } from './sync.ts';
 
 export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>): string {
   const state = ctx.openCookie(req.cookie);
@@ -48,7 +48,7 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
   // deployment changed since (the usual warm scan), and no revision needs asking.
   const deploymentAnchor = ctx.deployments.anchor(now);
   const anyChanged = deploymentAnchor > state.anchor;
-  const result = computeSoftwareSync(index, {
+  const input: SoftwareSyncInput = {
     installedNonLeaf,
     otherCached: req.otherCachedUpdateIds ?? [],
     pageSize,
@@ -60,7 +60,15 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     changedSinceAnchor: anyChanged
       ? (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now)
       : undefined,
-  });
+  };
+  const result = ctx.syncMemo.compute(
+    ctx.intLists,
+    index,
+    input,
+    req.installedNonLeafUpdateIds,
+    req.otherCachedUpdateIds,
+    (i) => computeSoftwareSync(index, i),
+  );
   const anchor = Math.max(state.anchor, deploymentAnchor);
   return buildWsusResponse({
     operation: 'SyncUpdates',

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildWsusRequest,
+  IntListCache,
   parseWsusRequest,
   parseWsusRequestFast,
   type SyncUpdatesRequest,
@@ -26,12 +27,21 @@ function outcome(parse: () => unknown): unknown {
   }
 }
 
+/** One cache across the whole file (small, so it also evicts): hits and misses must read the same. */
+const cache = new IntListCache(8);
+
 function expectSame(xml: string, soapAction?: string): unknown {
   const full = outcome(() => parseWsusRequest(xml, soapAction));
   expect(
     outcome(() => parseWsusRequestFast(xml, soapAction)),
     xml.slice(0, 300),
   ).toEqual(full);
+  for (let pass = 0; pass < 2; pass++) {
+    expect(
+      outcome(() => parseWsusRequestFast(xml, soapAction, cache)),
+      xml.slice(0, 300),
+    ).toEqual(full);
+  }
   return full;
 }
 
@@ -78,6 +88,24 @@ describe('parseWsusRequestFast', () => {
     }
     const req = parseWsusRequestFast(syncRequest(), SYNC_ACTION) as SyncUpdatesRequest;
     expect(req.otherCachedUpdateIds).toEqual(ids(100_100, 1500, 3));
+  });
+
+  it('hands out one shared, frozen array per list text from its cache', () => {
+    const own = new IntListCache();
+    const first = parseWsusRequestFast(syncRequest(), SYNC_ACTION, own) as SyncUpdatesRequest;
+    const again = parseWsusRequestFast(syncRequest(), SYNC_ACTION, own) as SyncUpdatesRequest;
+    expect(again.otherCachedUpdateIds).toBe(first.otherCachedUpdateIds);
+    expect(own.isShared(again.otherCachedUpdateIds)).toBe(true);
+    expect(Object.isFrozen(again.otherCachedUpdateIds)).toBe(true);
+    const other = parseWsusRequestFast(
+      syncRequest({ otherCachedUpdateIds: ids(100_100, 1500, 4) }),
+      SYNC_ACTION,
+      own,
+    ) as SyncUpdatesRequest;
+    expect(other.otherCachedUpdateIds).toEqual(ids(100_100, 1500, 4));
+    // Without a cache the arrays are the request's own.
+    const plain = parseWsusRequestFast(syncRequest(), SYNC_ACTION) as SyncUpdatesRequest;
+    expect(own.isShared(plain.otherCachedUpdateIds)).toBe(false);
   });
 
   it('agrees on every captured request, with and without its SOAPAction', () => {

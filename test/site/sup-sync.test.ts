@@ -2,10 +2,12 @@
 // in site/sup/sync.ts says. The reference below is that definition written with Sets (the SUP's former
 // code); both run on a generated catalog (two catalog versions) for many random clients and options.
 import { describe, expect, it } from 'vitest';
+import { IntListCache } from '../../protocol/wsus/index.ts';
 import type { CatalogUpdate } from '../../site/catalog/types.ts';
 import { generateCatalog } from '../../site/catalog/generate.ts';
 import { buildSyncIndex, prerequisitesMet, type SyncIndex, TIER } from '../../site/sup/sync-index.ts';
 import { computeSoftwareSync, type SoftwareSyncInput, type SoftwareSyncResult } from '../../site/sup/sync.ts';
+import { SyncMemo } from '../../site/sup/sync-memo.ts';
 
 function referenceSoftwareSync(index: SyncIndex, input: SoftwareSyncInput): SoftwareSyncResult {
   const installed = new Set(input.installedNonLeaf);
@@ -118,5 +120,66 @@ describe('computeSoftwareSync', () => {
       };
       expect(computeSoftwareSync(sparse, input)).toEqual(referenceSoftwareSync(sparse, input));
     }
+  });
+});
+
+describe('SyncMemo', () => {
+  it('answers as a fresh computation while the catalog is published to, retired from, paged and violated', () => {
+    const catalog = generateCatalog({ seed: 6, now: Date.UTC(2026, 11, 1), leafUpdates: 120 });
+    const lists = new IntListCache();
+    const memo = new SyncMemo();
+    let index = buildSyncIndex(catalog);
+    const retired = new Set<number>();
+    const nonLeaf = lists.add(
+      'a',
+      index.software.filter((u) => !u.isLeaf).map((u) => u.revisionId),
+    );
+    const leafs = lists.add(
+      'b',
+      index.software.filter((u) => u.isLeaf).map((u) => u.revisionId),
+    );
+    const own = [...leafs];
+    let computed = 0;
+    const check = (input: SoftwareSyncInput, installed?: readonly number[], other?: readonly number[]) => {
+      const got = memo.compute(lists, index, input, installed, other, (i) => {
+        computed++;
+        return computeSoftwareSync(index, i);
+      });
+      expect(got).toEqual(computeSoftwareSync(index, input));
+    };
+    const base = (): SoftwareSyncInput => ({
+      installedNonLeaf: nonLeaf,
+      otherCached: leafs,
+      pageSize: 50,
+      ignoreCache: false,
+      maxCatalogVersion: catalog.version,
+      retired,
+    });
+    check(base(), nonLeaf, leafs);
+    check(base(), nonLeaf, leafs);
+    expect(computed).toBe(1);
+    // Every input the answer depends on is part of the memory.
+    check({ ...base(), pageSize: 10 }, nonLeaf, leafs);
+    check({ ...base(), ignoreCache: true }, nonLeaf, leafs);
+    check({ ...base(), hideRetired: true }, nonLeaf, leafs);
+    check({ ...base(), maxCatalogVersion: 0 }, nonLeaf, leafs);
+    expect(computed).toBe(5);
+    retired.add(leafs[0]!);
+    check(base(), nonLeaf, leafs);
+    catalog.publish(5, Date.UTC(2026, 11, 2));
+    index = buildSyncIndex(catalog);
+    check(base(), nonLeaf, leafs);
+    expect(computed).toBe(7);
+    // Not remembered: deployments changed after the anchor, a skipped page, or lists that are not shared.
+    check({ ...base(), changedSinceAnchor: () => true }, nonLeaf, leafs);
+    check({ ...base(), changedSinceAnchor: () => false }, nonLeaf, leafs);
+    check({ ...base(), omitted: new Set([leafs[1]!]) }, nonLeaf, leafs);
+    check({ ...base(), otherCached: own }, nonLeaf, own);
+    check({ ...base(), otherCached: own }, nonLeaf, own);
+    expect(computed).toBe(12);
+    // An absent list is a key of its own.
+    check({ ...base(), otherCached: [] }, nonLeaf, undefined);
+    check({ ...base(), otherCached: [] }, nonLeaf, undefined);
+    expect(computed).toBe(13);
   });
 });
