@@ -113,9 +113,9 @@ function findCuts(xml: string, cache: IntListCache | undefined): Cut[] | undefin
     if (close < 0) continue;
     const to = close + name.length + 3;
     // The name must occur nowhere else (another element, a comment, text): then the one cut is the element
-    // the codec reads, or the parse below says it is not.
-    if (xml.indexOf(name) !== from + 1 || xml.indexOf(name, first) !== close + 2) continue;
-    if (xml.indexOf(name, to) >= 0) continue;
+    // the codec reads, or the parse below says it is not. Between the tags there are only ints (checked
+    // below), so it is enough to look before and after the element.
+    if (xml.indexOf(name) !== from + 1 || xml.indexOf(name, to) >= 0) continue;
     const text = cache === undefined ? undefined : xml.slice(first, close);
     let values = text === undefined ? undefined : cache!.get(text);
     if (values === undefined) {
