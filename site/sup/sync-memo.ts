@@ -36,8 +36,7 @@ export class SyncMemo {
       input.changedSinceAnchor === undefined &&
       input.omitted === undefined &&
       (installedKey === ABSENT || lists.isShared(installedKey)) &&
-      (otherKey === ABSENT || lists.isShared(otherKey)) &&
-      (installedKey !== ABSENT || otherKey !== ABSENT);
+      (otherKey === ABSENT || lists.isShared(otherKey));
     if (!memorable) return run(input);
     // Retirements only ever add revisions, so their count versions the set.
     const state = `${input.maxCatalogVersion}|${input.pageSize}|${input.ignoreCache}|${input.retired?.size ?? -1}|${input.hideRetired ?? false}`;

@@ -181,5 +181,9 @@ describe('SyncMemo', () => {
     check({ ...base(), otherCached: [] }, nonLeaf, undefined);
     check({ ...base(), otherCached: [] }, nonLeaf, undefined);
     expect(computed).toBe(13);
+    // A cold scan sends no lists at all.
+    check({ ...base(), installedNonLeaf: [], otherCached: [] }, undefined, undefined);
+    check({ ...base(), installedNonLeaf: [], otherCached: [] }, undefined, undefined);
+    expect(computed).toBe(14);
   });
 });
