@@ -41,8 +41,13 @@ interface Cut {
 export class IntListCache {
   readonly #byText = new Map<string, readonly number[]>();
   readonly #shared = new WeakSet<readonly number[]>();
+  #chars = 0;
 
-  constructor(readonly maxEntries = 128) {}
+  /** At most `maxEntries` lists of `maxChars` characters of text in all (a 100,000-id list is ~1.6 M). */
+  constructor(
+    readonly maxEntries = 128,
+    readonly maxChars = 16 * 1024 * 1024,
+  ) {}
 
   get(text: string): readonly number[] | undefined {
     return this.#byText.get(text);
@@ -50,13 +55,19 @@ export class IntListCache {
 
   /** Remembers a list read from `text` (the oldest one goes when full); returns the shared array. */
   add(text: string, values: number[]): readonly number[] {
-    if (this.#byText.size >= this.maxEntries) {
-      const oldest = this.#byText.keys().next().value;
-      if (oldest !== undefined) this.#byText.delete(oldest);
-    }
     const shared = Object.freeze(values);
-    this.#byText.set(text, shared);
     this.#shared.add(shared);
+    if (text.length > this.maxChars / 4) return shared; // one huge list must not empty the cache
+    while (
+      this.#byText.size > 0 &&
+      (this.#byText.size >= this.maxEntries || this.#chars + text.length > this.maxChars)
+    ) {
+      const oldest = this.#byText.keys().next().value as string;
+      this.#byText.delete(oldest);
+      this.#chars -= oldest.length;
+    }
+    this.#byText.set(text, shared);
+    this.#chars += text.length;
     return shared;
   }
 

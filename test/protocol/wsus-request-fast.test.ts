@@ -103,6 +103,18 @@ describe('parseWsusRequestFast', () => {
       own,
     ) as SyncUpdatesRequest;
     expect(other.otherCachedUpdateIds).toEqual(ids(100_100, 1500, 4));
+    // Bounded by entries and by characters; a list too long to keep is still read (and shared).
+    const small = new IntListCache(2, 8000);
+    for (const step of [1, 2, 3, 4]) {
+      const doc = syncRequest({ otherCachedUpdateIds: ids(100_000, 60, step) });
+      const a = parseWsusRequestFast(doc, SYNC_ACTION, small) as SyncUpdatesRequest;
+      const b = parseWsusRequestFast(doc, SYNC_ACTION, small) as SyncUpdatesRequest;
+      expect(b.otherCachedUpdateIds).toBe(a.otherCachedUpdateIds);
+    }
+    const huge = parseWsusRequestFast(syncRequest(), SYNC_ACTION, small) as SyncUpdatesRequest;
+    expect(huge.otherCachedUpdateIds).toEqual(ids(100_100, 1500, 3));
+    expect(small.isShared(huge.otherCachedUpdateIds)).toBe(true);
+    expect(small.get(syncRequest().split('<OtherCachedUpdateIDs>')[1]!.split('</')[0]!)).toBeUndefined();
     // Without a cache the arrays are the request's own.
     const plain = parseWsusRequestFast(syncRequest(), SYNC_ACTION) as SyncUpdatesRequest;
     expect(own.isShared(plain.otherCachedUpdateIds)).toBe(false);
