@@ -33,6 +33,7 @@ export {
 export type * from './types.ts';
 export { buildWsusRequest, parseWsusResponse } from './client.ts';
 export { buildWsusResponse, parseWsusRequest } from './server.ts';
+export { IntListCache, parseWsusRequestFast } from './request-fast-read.ts';
 export { buildInternalServiceFault, buildWsusFault, type WsusFaultInput } from './fault.ts';
 export {
   formatWsusDate,

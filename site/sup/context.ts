@@ -2,8 +2,7 @@
 // SyncUpdates view of the catalog, deployment views and counters. Also the checks every cookie-bearing
 // operation runs first (cookie genuine, not expired, computer registered).
 import { createHash } from 'node:crypto';
-import type { WsusCookie } from '../../protocol/wsus/index.ts';
-import { formatWsusTime } from '../../protocol/wsus/index.ts';
+import { formatWsusTime, IntListCache, type WsusCookie } from '../../protocol/wsus/index.ts';
 import type { CatalogUpdate } from '../catalog/types.ts';
 import type { SiteModel, ViolationName } from '../model.ts';
 import type { CookieSealer, CookieState } from './cookies.ts';
@@ -11,6 +10,7 @@ import { DeploymentViews } from './deployment-info.ts';
 import { RegistrationStore } from './registrations.ts';
 import { SupFault } from './replies.ts';
 import { buildSyncIndex, type SyncIndex } from './sync-index.ts';
+import { SyncMemo } from './sync-memo.ts';
 
 /** The catalog as this SUP currently serves it (frozen under the 'stale-catalog-version' violation). */
 export interface ServedCatalog {
@@ -29,6 +29,10 @@ export class SupContext {
   cookiesIssued = 0;
   eventsReported = 0;
   readonly faultsIssued: Record<string, number> = {};
+  /** Recently read SyncUpdates id lists by text (clients of one build send the same cache). */
+  readonly intLists = new IntListCache();
+  /** Software passes computed for those shared lists. */
+  readonly syncMemo = new SyncMemo();
   #index: SyncIndex | undefined;
   #served: ServedCatalog;
 

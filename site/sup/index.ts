@@ -4,7 +4,7 @@
 import {
   isWsusOperation,
   operationFromSoapAction,
-  parseWsusRequest,
+  parseWsusRequestFast,
   pathFor,
   type WsusOperation,
   WsusProtocolError,
@@ -129,7 +129,8 @@ export function createSupFrontEnd(model: SiteModel, options: SupOptions = {}): S
     }
     let req: WsusRequest;
     try {
-      req = parseWsusRequest(text, rawAction);
+      // A warm SyncUpdates' id lists are read without an XML tree; the answer or error is parseWsusRequest's.
+      req = parseWsusRequestFast(text, rawAction, ctx.intLists);
     } catch (err) {
       // Well-formed but wrong values are the client's parameters (real WSUS: InvalidParameters, as in the
       // wsus-m0/000141 capture); anything else is a request the service could not read.

@@ -9,7 +9,7 @@ import {
 import type { CatalogUpdate } from '../catalog/types.ts';
 import type { SupContext } from './context.ts';
 import { SupFault } from './replies.ts';
-import { computeDriverSync, computeSoftwareSync, skippedPage } from './sync.ts';
+import { computeDriverSync, computeSoftwareSync, type SoftwareSyncInput, skippedPage } from './sync.ts';
 
 export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>): string {
   const state = ctx.openCookie(req.cookie);
@@ -44,7 +44,11 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
   if (req.systemSpec !== undefined) throw new SupFault('InvalidParameters', 'parameters.SystemSpec');
 
   const pageSize = ctx.violates('no-paging') ? Number.POSITIVE_INFINITY : ctx.model.config.syncPageSize;
-  const result = computeSoftwareSync(index, {
+  // The newest change of any active deployment: when the cookie's anchor already covers it, no revision's
+  // deployment changed since (the usual warm scan), and no revision needs asking.
+  const deploymentAnchor = ctx.deployments.anchor(now);
+  const anyChanged = deploymentAnchor > state.anchor;
+  const input: SoftwareSyncInput = {
     installedNonLeaf,
     otherCached: req.otherCachedUpdateIds ?? [],
     pageSize,
@@ -53,9 +57,19 @@ export function syncUpdates(ctx: SupContext, req: WsusRequestOf<'SyncUpdates'>):
     omitted: ctx.violates('skip-page') ? skippedPage(index, ctx.model.config.syncPageSize) : undefined,
     retired: ctx.model.catalog.retiredIds,
     hideRetired: ctx.violates('no-out-of-scope'),
-    changedSinceAnchor: (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now),
-  });
-  const anchor = Math.max(state.anchor, ctx.deployments.anchor(now));
+    changedSinceAnchor: anyChanged
+      ? (u) => ctx.deployments.changedSince(u, ctx.parentsOf(u), state.anchor, now)
+      : undefined,
+  };
+  const result = ctx.syncMemo.compute(
+    ctx.intLists,
+    index,
+    input,
+    req.installedNonLeafUpdateIds,
+    req.otherCachedUpdateIds,
+    (i) => computeSoftwareSync(index, i),
+  );
+  const anchor = Math.max(state.anchor, deploymentAnchor);
   return buildWsusResponse({
     operation: 'SyncUpdates',
     newUpdates: result.newUpdates.map((u) => updateInfo(ctx, u, now)),

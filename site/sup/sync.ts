@@ -10,7 +10,7 @@
 //   OutOfScope = Cached − Needed (retired revisions are never Needed: W-OOS)
 //   Changed  = Needed ∩ Cached whose deployment changed after the cookie's anchor
 import type { CatalogUpdate } from '../catalog/types.ts';
-import { prerequisitesMet, type SyncIndex, TIER } from './sync-index.ts';
+import { compiledPrerequisitesMet, prerequisitesMet, type SyncIndex, TIER } from './sync-index.ts';
 
 export interface SoftwareSyncInput {
   installedNonLeaf: readonly number[];
@@ -27,8 +27,9 @@ export interface SoftwareSyncInput {
   retired?: ReadonlySet<number>;
   /** 'no-out-of-scope': retired revisions a client has cached are not named out of scope. */
   hideRetired?: boolean;
-  /** True when the deployment state of this revision changed after the client's anchor. */
-  changedSinceAnchor: (u: CatalogUpdate) => boolean;
+  /** True when the deployment state of this revision changed after the client's anchor; absent when no
+   *  deployment changed after it (no revision can have). */
+  changedSinceAnchor?: (u: CatalogUpdate) => boolean;
 }
 
 export interface SoftwareSyncResult {
@@ -39,19 +40,37 @@ export interface SoftwareSyncResult {
 }
 
 export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput): SoftwareSyncResult {
-  const installed = new Set(input.installedNonLeaf);
-  const cached = new Set(input.installedNonLeaf);
-  for (const id of input.otherCached) cached.add(id);
+  // The Sets of the definition (Installed, Cached, Needed) are marks over the index's revision slots; ids
+  // no catalog revision or prerequisite has (slot -1) can only ever be cached, never needed.
+  const { slots, software, softwareSlot, softwareCatalogVersion, prerequisiteSets, softwarePrerequisiteSet } =
+    index;
+  const gen = slots.next();
+  const { installed, cached, needed, emitted } = slots;
+  for (const id of input.installedNonLeaf) {
+    const slot = slots.slotOf(id);
+    if (slot >= 0) installed[slot] = cached[slot] = gen;
+  }
+  for (const id of input.otherCached) {
+    const slot = slots.slotOf(id);
+    if (slot >= 0) cached[slot] = gen;
+  }
 
-  const needed = new Set<number>();
+  const met = new Uint8Array(prerequisiteSets.length);
+  for (let set = 0; set < met.length; set++)
+    met[set] = compiledPrerequisitesMet(prerequisiteSets[set]!, installed, gen) ? 1 : 0;
+
+  const { maxCatalogVersion, omitted, ignoreCache, changedSinceAnchor } = input;
+  const retired = input.retired !== undefined && input.retired.size > 0 ? input.retired : undefined;
   const fresh: CatalogUpdate[] = [];
   const changedUpdates: CatalogUpdate[] = [];
-  for (const u of index.software) {
-    if (u.catalogVersion > input.maxCatalogVersion || !prerequisitesMet(u, installed)) continue;
-    if (input.omitted?.has(u.revisionId) || input.retired?.has(u.revisionId)) continue;
-    needed.add(u.revisionId);
-    if (input.ignoreCache || !cached.has(u.revisionId)) fresh.push(u);
-    else if (input.changedSinceAnchor(u)) changedUpdates.push(u);
+  for (let i = 0; i < software.length; i++) {
+    if (softwareCatalogVersion[i]! > maxCatalogVersion || met[softwarePrerequisiteSet[i]!] === 0) continue;
+    const u = software[i]!;
+    if (omitted?.has(u.revisionId) || retired?.has(u.revisionId)) continue;
+    const slot = softwareSlot[i]!;
+    needed[slot] = gen;
+    if (ignoreCache || cached[slot] !== gen) fresh.push(u);
+    else if (changedSinceAnchor?.(u)) changedUpdates.push(u);
   }
 
   // `fresh` is in serving order already; serve the lowest tier present, one page of it.
@@ -66,11 +85,28 @@ export function computeSoftwareSync(index: SyncIndex, input: SoftwareSyncInput):
     }
   }
 
+  // Cached − Needed in the order of Cached (InstalledNonLeaf first, then OtherCached), each id once.
   const outOfScopeRevisionIds: number[] = [];
-  for (const id of cached) {
-    if (needed.has(id) || (input.hideRetired && input.retired?.has(id))) continue;
+  const hidden = input.hideRetired ? retired : undefined;
+  let unknownSeen: Set<number> | undefined;
+  const consider = (given: number): void => {
+    // Set semantics (SameValueZero): -0 and 0 are one id, kept as 0.
+    const id = given === 0 ? 0 : given;
+    const slot = slots.slotOf(id);
+    if (slot >= 0) {
+      if (emitted[slot] === gen) return;
+      emitted[slot] = gen;
+      if (needed[slot] === gen) return;
+    } else {
+      unknownSeen ??= new Set();
+      if (unknownSeen.has(id)) return;
+      unknownSeen.add(id);
+    }
+    if (hidden?.has(id)) return;
     outOfScopeRevisionIds.push(id);
-  }
+  };
+  for (const id of input.installedNonLeaf) consider(id);
+  for (const id of input.otherCached) consider(id);
 
   return { newUpdates, outOfScopeRevisionIds, changedUpdates, truncated: fresh.length > newUpdates.length };
 }

@@ -62,6 +62,21 @@ export function readDeployment(node: XmlNode, where: string): Deployment {
   return d;
 }
 
+/** Escaped Core fragments by their text (a server serves the same few thousand again and again). */
+const escapedFragments = new Map<string, string>();
+const MAX_ESCAPED_FRAGMENTS = 8192;
+
+/** escapeText of a Core fragment, remembered: the same fragment string is escaped once, not per reply. */
+function escapedFragment(xml: string): string {
+  let escaped = escapedFragments.get(xml);
+  if (escaped === undefined) {
+    escaped = escapeText(xml);
+    if (escapedFragments.size >= MAX_ESCAPED_FRAGMENTS) escapedFragments.clear();
+    escapedFragments.set(xml, escaped);
+  }
+  return escaped;
+}
+
 export function writeUpdateInfo(u: UpdateInfo): string {
   return (
     '<UpdateInfo>' +
@@ -69,7 +84,7 @@ export function writeUpdateInfo(u: UpdateInfo): string {
     writeDeployment(u.deployment) +
     textEl('IsLeaf', u.isLeaf) +
     optTextEl('IsShared', u.isShared) +
-    `<Xml>${escapeText(u.xml)}</Xml></UpdateInfo>`
+    `<Xml>${escapedFragment(u.xml)}</Xml></UpdateInfo>`
   );
 }
 
