@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { type Behaviour, type CreateBehaviour, type ShardContext, shardSize } from './behaviour.ts';
 import { ScaledClock, type VirtualClock } from './clock.ts';
+import { heapSnapshotsFromEnv } from './heap-snapshots.ts';
 import { ShardRunner } from './shard-runner.ts';
 import { Transport } from './transport.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
@@ -64,7 +65,12 @@ async function main(): Promise<void> {
           onError: fatal,
         });
         runner.start();
-        interval = setInterval(() => post({ type: 'metrics', delta: delta() }), init.intervalMs);
+        const snapshots = heapSnapshotsFromEnv(`shard${init.shard}`);
+        const started = clock;
+        interval = setInterval(() => {
+          post({ type: 'metrics', delta: delta() });
+          snapshots?.check(started.now() - init.virtualStart);
+        }, init.intervalMs);
       } else if (msg.type === 'stop') {
         await runner?.drain(msg.drainMs);
         if (interval) clearInterval(interval);
