@@ -96,7 +96,9 @@ function printHeaps(heapDir: string): void {
     if (summaries.length > 1) {
       const first = summaries[0]!;
       const last = summaries[summaries.length - 1]!;
-      console.log(`\n${formatHeap(`${thread} growth ${first.f} -> ${last.f}`, heapGrowth(first.h, last.h), clients)}`);
+      console.log(
+        `\n${formatHeap(`${thread} growth ${first.f} -> ${last.f}`, heapGrowth(first.h, last.h), clients)}`,
+      );
     }
   }
   console.log(`\nheap snapshots in ${heapDir} (open them in Chrome DevTools > Memory for retainers)`);

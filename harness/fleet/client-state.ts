@@ -71,31 +71,63 @@ export function reasonCode(reason: ScanReason): number {
   return SCAN_REASONS.indexOf(reason);
 }
 
+/**
+ * A client's times (virtual epoch ms, ±Infinity = none) live in one Float64Array per fleet slice, not in
+ * the record: V8 boxes every double-valued field of an object in a heap number of its own (16 bytes each
+ * plus the 8-byte field, ~300 bytes per client measured), a typed array stores 8 bytes per time.
+ */
+const Time = {
+  activateAt: 0,
+  nextPollAt: 1,
+  scanDueAt: 2,
+  scheduleNominalAt: 3,
+  scheduleDueAt: 4,
+  reevalAt: 5,
+  flushAt: 6,
+  earlyFlushAt: 7,
+  cookieExpiresAt: 8,
+  lastOnlineScanAt: 9,
+  lastScanAt: 10,
+  lastEnforceAt: 11,
+  phaseAt: 12,
+} as const;
+const TIME_FIELDS = 13;
+/** A new client's times, in `Time` order. */
+const TIME_DEFAULTS = new Float64Array([
+  0,
+  Infinity,
+  Infinity,
+  Infinity,
+  Infinity,
+  Infinity,
+  Infinity,
+  Infinity,
+  0,
+  -Infinity,
+  0,
+  0,
+  Infinity,
+]);
+
+/** The times of a slice's `clients` clients (slot k = the slice's k-th client). */
+export class ClientTimes {
+  readonly data: Float64Array;
+  constructor(clients: number) {
+    this.data = new Float64Array(clients * TIME_FIELDS);
+  }
+}
+
 export class ClientState {
   rng: number;
   flags = 0;
   /** Maintenance window index into config.maintenanceWindows; -1 none. */
   window = -1;
-  activateAt = 0;
-  nextPollAt = Infinity;
-  /** Pending scan request (merged from triggers); Infinity = none. */
-  scanDueAt = Infinity;
   pendingReason = 0;
   activeReason = 0;
   /** W-COOKIE recoveries within the scan in flight. */
   faultRecoveries = 0;
   /** Failed scans in a row against the current SUP (T-SCANRETRY). */
   scanFailures = 0;
-  scheduleNominalAt = Infinity;
-  scheduleDueAt = Infinity;
-  reevalAt = Infinity;
-  flushAt = Infinity;
-  /** T-POSTINSTALL early report. */
-  earlyFlushAt = Infinity;
-  cookieExpiresAt = 0;
-  lastOnlineScanAt = -Infinity;
-  lastScanAt = 0;
-  lastEnforceAt = 0;
   policyCatalogVersion = 0;
   cachedCatalogVersion = 0;
   /** Prefix of the machine table the local metadata cache holds. */
@@ -109,7 +141,6 @@ export class ClientState {
   deploymentsSeen = 0;
   enforceDeployment = -1;
   phase: PhaseCode = Phase.Idle;
-  phaseAt = Infinity;
   nextSerial = 1;
   /** Messages queued (500 + 402 flags in compliance, 300 + 301 flags in assignments, plus 501s). */
   queued = 0;
@@ -125,12 +156,102 @@ export class ClientState {
   /** Per deployment index: last 300/301 states and queued flags (assignment-state.ts). */
   assignments: Uint8Array = NO_ASSIGNMENTS;
 
+  /** This client's first slot in `times`. */
+  readonly #at: number;
+  readonly #times: Float64Array;
+
   constructor(
     readonly index: number,
     readonly machine: number,
     rng: number,
+    times: ClientTimes,
+    slot: number,
   ) {
     this.rng = rng;
+    this.#times = times.data;
+    this.#at = slot * TIME_FIELDS;
+    this.#times.set(TIME_DEFAULTS, this.#at);
+  }
+
+  get activateAt(): number {
+    return this.#times[this.#at + Time.activateAt]!;
+  }
+  set activateAt(v: number) {
+    this.#times[this.#at + Time.activateAt] = v;
+  }
+  get nextPollAt(): number {
+    return this.#times[this.#at + Time.nextPollAt]!;
+  }
+  set nextPollAt(v: number) {
+    this.#times[this.#at + Time.nextPollAt] = v;
+  }
+  /** Pending scan request (merged from triggers); Infinity = none. */
+  get scanDueAt(): number {
+    return this.#times[this.#at + Time.scanDueAt]!;
+  }
+  set scanDueAt(v: number) {
+    this.#times[this.#at + Time.scanDueAt] = v;
+  }
+  get scheduleNominalAt(): number {
+    return this.#times[this.#at + Time.scheduleNominalAt]!;
+  }
+  set scheduleNominalAt(v: number) {
+    this.#times[this.#at + Time.scheduleNominalAt] = v;
+  }
+  get scheduleDueAt(): number {
+    return this.#times[this.#at + Time.scheduleDueAt]!;
+  }
+  set scheduleDueAt(v: number) {
+    this.#times[this.#at + Time.scheduleDueAt] = v;
+  }
+  get reevalAt(): number {
+    return this.#times[this.#at + Time.reevalAt]!;
+  }
+  set reevalAt(v: number) {
+    this.#times[this.#at + Time.reevalAt] = v;
+  }
+  get flushAt(): number {
+    return this.#times[this.#at + Time.flushAt]!;
+  }
+  set flushAt(v: number) {
+    this.#times[this.#at + Time.flushAt] = v;
+  }
+  /** T-POSTINSTALL early report. */
+  get earlyFlushAt(): number {
+    return this.#times[this.#at + Time.earlyFlushAt]!;
+  }
+  set earlyFlushAt(v: number) {
+    this.#times[this.#at + Time.earlyFlushAt] = v;
+  }
+  get cookieExpiresAt(): number {
+    return this.#times[this.#at + Time.cookieExpiresAt]!;
+  }
+  set cookieExpiresAt(v: number) {
+    this.#times[this.#at + Time.cookieExpiresAt] = v;
+  }
+  get lastOnlineScanAt(): number {
+    return this.#times[this.#at + Time.lastOnlineScanAt]!;
+  }
+  set lastOnlineScanAt(v: number) {
+    this.#times[this.#at + Time.lastOnlineScanAt] = v;
+  }
+  get lastScanAt(): number {
+    return this.#times[this.#at + Time.lastScanAt]!;
+  }
+  set lastScanAt(v: number) {
+    this.#times[this.#at + Time.lastScanAt] = v;
+  }
+  get lastEnforceAt(): number {
+    return this.#times[this.#at + Time.lastEnforceAt]!;
+  }
+  set lastEnforceAt(v: number) {
+    this.#times[this.#at + Time.lastEnforceAt] = v;
+  }
+  get phaseAt(): number {
+    return this.#times[this.#at + Time.phaseAt]!;
+  }
+  set phaseAt(v: number) {
+    this.#times[this.#at + Time.phaseAt] = v;
   }
 
   has(flag: number): boolean {
@@ -142,14 +263,20 @@ export class ClientState {
   }
 }
 
-/** Creates client `index`: machine type and window drawn from its own RNG, then the start scenario. */
-export function createClient(config: FleetConfig, catalog: FleetCatalog, index: number): ClientState {
+/** Creates client `index` (its times in `times` at `slot`): machine type and window drawn from its own RNG, then the start scenario. */
+export function createClient(
+  config: FleetConfig,
+  catalog: FleetCatalog,
+  index: number,
+  times: ClientTimes,
+  slot: number,
+): ClientState {
   const rng = { rng: clientRngSeed(config.seed, index) };
   const machine = pickWeighted(
     rng,
     config.machines.map((m) => m.weight),
   );
-  const c = new ClientState(index, machine, rng.rng);
+  const c = new ClientState(index, machine, rng.rng, times, slot);
   if (config.maintenanceWindows.length > 0) {
     const w = pickWeighted(c, [config.noWindowWeight, ...config.maintenanceWindows.map((x) => x.weight)]);
     c.window = w - 1;

@@ -93,8 +93,7 @@ export function heapGrowth(before: HeapSummary, after: HeapSummary): HeapSummary
 /** The top `n` groups as a table; with `clients`, bytes per client too. */
 export function formatHeap(title: string, h: HeapSummary, clients?: number, n = 15): string {
   const mib = (b: number) => `${(b / 1048576).toFixed(1).padStart(7)} MiB`;
-  const perClient = (b: number) =>
-    clients ? `${(b / clients).toFixed(1).padStart(8)} B/client` : '';
+  const perClient = (b: number) => (clients ? `${(b / clients).toFixed(1).padStart(8)} B/client` : '');
   const lines = [`${title}: ${mib(h.totalBytes).trim()} self size ${perClient(h.totalBytes).trim()}`];
   for (const g of h.groups.slice(0, n))
     lines.push(`  ${mib(g.selfBytes)} ${perClient(g.selfBytes)} ${String(g.count).padStart(9)} × ${g.name}`);
