@@ -1,4 +1,4 @@
-// One emulated client as a flat record of numbers plus one nibble array (compliance.ts). No strings, no
+// One emulated client as a record of numbers (kept in the slice's typed arrays) plus one nibble array (compliance.ts). No strings, no
 // closures, no per-client copies of shared data: identities are derived on demand (identity.ts), the
 // cache is a prefix length of the shared machine table. Times are virtual epoch ms.
 
@@ -72,11 +72,12 @@ export function reasonCode(reason: ScanReason): number {
 }
 
 /**
- * A client's times (virtual epoch ms, ±Infinity = none) live in one Float64Array per fleet slice, not in
- * the record: V8 boxes every double-valued field of an object in a heap number of its own (16 bytes each
- * plus the 8-byte field, ~300 bytes per client measured), a typed array stores 8 bytes per time.
+ * A client's numbers live in two typed arrays per fleet slice, not in its record: V8 keeps every field of
+ * an object in an 8-byte slot and boxes each double-valued one (times are epoch ms) in a heap number of
+ * its own, 16 bytes more (~550 bytes per client measured with heap snapshots, bench:profile --heap-at).
+ * Here a time takes 8 bytes (Float64Array `wide`) and a small integer 4 (Int32Array `narrow`).
  */
-const Time = {
+const Wide = {
   activateAt: 0,
   nextPollAt: 1,
   scanDueAt: 2,
@@ -90,10 +91,37 @@ const Time = {
   lastScanAt: 10,
   lastEnforceAt: 11,
   phaseAt: 12,
+  policyCatalogVersion: 13,
+  cachedCatalogVersion: 14,
 } as const;
-const TIME_FIELDS = 13;
-/** A new client's times, in `Time` order. */
-const TIME_DEFAULTS = new Float64Array([
+const WIDE_FIELDS = 15;
+const Narrow = {
+  rng: 0,
+  flags: 1,
+  window: 2,
+  pendingReason: 3,
+  activeReason: 4,
+  faultRecoveries: 5,
+  scanFailures: 6,
+  cachedCount: 7,
+  evaluatedCount: 8,
+  supCount: 9,
+  supIndex: 10,
+  supAffinity: 11,
+  deploymentsSeen: 12,
+  enforceDeployment: 13,
+  phase: 14,
+  nextSerial: 15,
+  queued: 16,
+  queued501: 17,
+  posting: 18,
+  requiredCount: 19,
+  last501State: 20,
+  last402State: 21,
+} as const;
+const NARROW_FIELDS = 22;
+/** A new client's numbers, in field order. */
+const WIDE_DEFAULTS = new Float64Array([
   0,
   Infinity,
   Infinity,
@@ -107,151 +135,282 @@ const TIME_DEFAULTS = new Float64Array([
   0,
   0,
   Infinity,
+  0,
+  0,
 ]);
+const NARROW_DEFAULTS = new Int32Array([0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0, -1, 0, 1, 0, 0, 0, 0, 0, 0]);
 
-/** The times of a slice's `clients` clients (slot k = the slice's k-th client). */
-export class ClientTimes {
-  readonly data: Float64Array;
+/** The numbers of a slice's `clients` clients (slot k = the slice's k-th client). */
+export class ClientNumbers {
+  readonly wide: Float64Array;
+  readonly narrow: Int32Array;
   constructor(clients: number) {
-    this.data = new Float64Array(clients * TIME_FIELDS);
+    this.wide = new Float64Array(clients * WIDE_FIELDS);
+    this.narrow = new Int32Array(clients * NARROW_FIELDS);
   }
 }
 
 export class ClientState {
-  rng: number;
-  flags = 0;
-  /** Maintenance window index into config.maintenanceWindows; -1 none. */
-  window = -1;
-  pendingReason = 0;
-  activeReason = 0;
-  /** W-COOKIE recoveries within the scan in flight. */
-  faultRecoveries = 0;
-  /** Failed scans in a row against the current SUP (T-SCANRETRY). */
-  scanFailures = 0;
-  policyCatalogVersion = 0;
-  cachedCatalogVersion = 0;
-  /** Prefix of the machine table the local metadata cache holds. */
-  cachedCount = 0;
-  /** Prefix of the machine table with a detection state in `compliance`. */
-  evaluatedCount = 0;
-  supCount = 0;
-  supIndex = 0;
-  /** Last SUP a scan succeeded against; -1 none yet. */
-  supAffinity = -1;
-  deploymentsSeen = 0;
-  enforceDeployment = -1;
-  phase: PhaseCode = Phase.Idle;
-  nextSerial = 1;
-  /** Messages queued (500 + 402 flags in compliance, 300 + 301 flags in assignments, plus 501s). */
-  queued = 0;
-  queued501 = 0;
-  /** Messages in the post in flight (to count losses). */
-  posting = 0;
-  /** Evaluated positions whose detection state is Required. */
-  requiredCount = 0;
-  last501State = 0;
-  /** Topic-402 state of deployed updates still Required (downloading, downloaded, failed...). */
-  last402State = 0;
   compliance: Uint8Array = EMPTY_NIBBLES;
   /** Per deployment index: last 300/301 states and queued flags (assignment-state.ts). */
   assignments: Uint8Array = NO_ASSIGNMENTS;
-
-  /** This client's first slot in `times`. */
-  readonly #at: number;
-  readonly #times: Float64Array;
+  readonly #wide: Float64Array;
+  readonly #narrow: Int32Array;
+  /** This client's first field in each array. */
+  readonly #w: number;
+  readonly #n: number;
 
   constructor(
     readonly index: number,
     readonly machine: number,
     rng: number,
-    times: ClientTimes,
+    numbers: ClientNumbers,
     slot: number,
   ) {
+    this.#wide = numbers.wide;
+    this.#narrow = numbers.narrow;
+    this.#w = slot * WIDE_FIELDS;
+    this.#n = slot * NARROW_FIELDS;
+    this.#wide.set(WIDE_DEFAULTS, this.#w);
+    this.#narrow.set(NARROW_DEFAULTS, this.#n);
     this.rng = rng;
-    this.#times = times.data;
-    this.#at = slot * TIME_FIELDS;
-    this.#times.set(TIME_DEFAULTS, this.#at);
   }
 
   get activateAt(): number {
-    return this.#times[this.#at + Time.activateAt]!;
+    return this.#wide[this.#w + Wide.activateAt]!;
   }
   set activateAt(v: number) {
-    this.#times[this.#at + Time.activateAt] = v;
+    this.#wide[this.#w + Wide.activateAt] = v;
   }
   get nextPollAt(): number {
-    return this.#times[this.#at + Time.nextPollAt]!;
+    return this.#wide[this.#w + Wide.nextPollAt]!;
   }
   set nextPollAt(v: number) {
-    this.#times[this.#at + Time.nextPollAt] = v;
+    this.#wide[this.#w + Wide.nextPollAt] = v;
   }
   /** Pending scan request (merged from triggers); Infinity = none. */
   get scanDueAt(): number {
-    return this.#times[this.#at + Time.scanDueAt]!;
+    return this.#wide[this.#w + Wide.scanDueAt]!;
   }
   set scanDueAt(v: number) {
-    this.#times[this.#at + Time.scanDueAt] = v;
+    this.#wide[this.#w + Wide.scanDueAt] = v;
   }
   get scheduleNominalAt(): number {
-    return this.#times[this.#at + Time.scheduleNominalAt]!;
+    return this.#wide[this.#w + Wide.scheduleNominalAt]!;
   }
   set scheduleNominalAt(v: number) {
-    this.#times[this.#at + Time.scheduleNominalAt] = v;
+    this.#wide[this.#w + Wide.scheduleNominalAt] = v;
   }
   get scheduleDueAt(): number {
-    return this.#times[this.#at + Time.scheduleDueAt]!;
+    return this.#wide[this.#w + Wide.scheduleDueAt]!;
   }
   set scheduleDueAt(v: number) {
-    this.#times[this.#at + Time.scheduleDueAt] = v;
+    this.#wide[this.#w + Wide.scheduleDueAt] = v;
   }
   get reevalAt(): number {
-    return this.#times[this.#at + Time.reevalAt]!;
+    return this.#wide[this.#w + Wide.reevalAt]!;
   }
   set reevalAt(v: number) {
-    this.#times[this.#at + Time.reevalAt] = v;
+    this.#wide[this.#w + Wide.reevalAt] = v;
   }
   get flushAt(): number {
-    return this.#times[this.#at + Time.flushAt]!;
+    return this.#wide[this.#w + Wide.flushAt]!;
   }
   set flushAt(v: number) {
-    this.#times[this.#at + Time.flushAt] = v;
+    this.#wide[this.#w + Wide.flushAt] = v;
   }
   /** T-POSTINSTALL early report. */
   get earlyFlushAt(): number {
-    return this.#times[this.#at + Time.earlyFlushAt]!;
+    return this.#wide[this.#w + Wide.earlyFlushAt]!;
   }
   set earlyFlushAt(v: number) {
-    this.#times[this.#at + Time.earlyFlushAt] = v;
+    this.#wide[this.#w + Wide.earlyFlushAt] = v;
   }
   get cookieExpiresAt(): number {
-    return this.#times[this.#at + Time.cookieExpiresAt]!;
+    return this.#wide[this.#w + Wide.cookieExpiresAt]!;
   }
   set cookieExpiresAt(v: number) {
-    this.#times[this.#at + Time.cookieExpiresAt] = v;
+    this.#wide[this.#w + Wide.cookieExpiresAt] = v;
   }
   get lastOnlineScanAt(): number {
-    return this.#times[this.#at + Time.lastOnlineScanAt]!;
+    return this.#wide[this.#w + Wide.lastOnlineScanAt]!;
   }
   set lastOnlineScanAt(v: number) {
-    this.#times[this.#at + Time.lastOnlineScanAt] = v;
+    this.#wide[this.#w + Wide.lastOnlineScanAt] = v;
   }
   get lastScanAt(): number {
-    return this.#times[this.#at + Time.lastScanAt]!;
+    return this.#wide[this.#w + Wide.lastScanAt]!;
   }
   set lastScanAt(v: number) {
-    this.#times[this.#at + Time.lastScanAt] = v;
+    this.#wide[this.#w + Wide.lastScanAt] = v;
   }
   get lastEnforceAt(): number {
-    return this.#times[this.#at + Time.lastEnforceAt]!;
+    return this.#wide[this.#w + Wide.lastEnforceAt]!;
   }
   set lastEnforceAt(v: number) {
-    this.#times[this.#at + Time.lastEnforceAt] = v;
+    this.#wide[this.#w + Wide.lastEnforceAt] = v;
   }
   get phaseAt(): number {
-    return this.#times[this.#at + Time.phaseAt]!;
+    return this.#wide[this.#w + Wide.phaseAt]!;
   }
   set phaseAt(v: number) {
-    this.#times[this.#at + Time.phaseAt] = v;
+    this.#wide[this.#w + Wide.phaseAt] = v;
+  }
+  /** Catalog versions come from policy text: kept as doubles, whatever their size. */
+  get policyCatalogVersion(): number {
+    return this.#wide[this.#w + Wide.policyCatalogVersion]!;
+  }
+  set policyCatalogVersion(v: number) {
+    this.#wide[this.#w + Wide.policyCatalogVersion] = v;
+  }
+  get cachedCatalogVersion(): number {
+    return this.#wide[this.#w + Wide.cachedCatalogVersion]!;
+  }
+  set cachedCatalogVersion(v: number) {
+    this.#wide[this.#w + Wide.cachedCatalogVersion] = v;
+  }
+  /** The client's RNG state (int32, rng.ts). */
+  get rng(): number {
+    return this.#narrow[this.#n + Narrow.rng]!;
+  }
+  set rng(v: number) {
+    this.#narrow[this.#n + Narrow.rng] = v;
+  }
+  get flags(): number {
+    return this.#narrow[this.#n + Narrow.flags]!;
+  }
+  set flags(v: number) {
+    this.#narrow[this.#n + Narrow.flags] = v;
+  }
+  /** Maintenance window index into config.maintenanceWindows; -1 none. */
+  get window(): number {
+    return this.#narrow[this.#n + Narrow.window]!;
+  }
+  set window(v: number) {
+    this.#narrow[this.#n + Narrow.window] = v;
+  }
+  get pendingReason(): number {
+    return this.#narrow[this.#n + Narrow.pendingReason]!;
+  }
+  set pendingReason(v: number) {
+    this.#narrow[this.#n + Narrow.pendingReason] = v;
+  }
+  get activeReason(): number {
+    return this.#narrow[this.#n + Narrow.activeReason]!;
+  }
+  set activeReason(v: number) {
+    this.#narrow[this.#n + Narrow.activeReason] = v;
+  }
+  /** W-COOKIE recoveries within the scan in flight. */
+  get faultRecoveries(): number {
+    return this.#narrow[this.#n + Narrow.faultRecoveries]!;
+  }
+  set faultRecoveries(v: number) {
+    this.#narrow[this.#n + Narrow.faultRecoveries] = v;
+  }
+  /** Failed scans in a row against the current SUP (T-SCANRETRY). */
+  get scanFailures(): number {
+    return this.#narrow[this.#n + Narrow.scanFailures]!;
+  }
+  set scanFailures(v: number) {
+    this.#narrow[this.#n + Narrow.scanFailures] = v;
+  }
+  /** Prefix of the machine table the local metadata cache holds. */
+  get cachedCount(): number {
+    return this.#narrow[this.#n + Narrow.cachedCount]!;
+  }
+  set cachedCount(v: number) {
+    this.#narrow[this.#n + Narrow.cachedCount] = v;
+  }
+  /** Prefix of the machine table with a detection state in `compliance`. */
+  get evaluatedCount(): number {
+    return this.#narrow[this.#n + Narrow.evaluatedCount]!;
+  }
+  set evaluatedCount(v: number) {
+    this.#narrow[this.#n + Narrow.evaluatedCount] = v;
+  }
+  get supCount(): number {
+    return this.#narrow[this.#n + Narrow.supCount]!;
+  }
+  set supCount(v: number) {
+    this.#narrow[this.#n + Narrow.supCount] = v;
+  }
+  get supIndex(): number {
+    return this.#narrow[this.#n + Narrow.supIndex]!;
+  }
+  set supIndex(v: number) {
+    this.#narrow[this.#n + Narrow.supIndex] = v;
+  }
+  /** Last SUP a scan succeeded against; -1 none yet. */
+  get supAffinity(): number {
+    return this.#narrow[this.#n + Narrow.supAffinity]!;
+  }
+  set supAffinity(v: number) {
+    this.#narrow[this.#n + Narrow.supAffinity] = v;
+  }
+  get deploymentsSeen(): number {
+    return this.#narrow[this.#n + Narrow.deploymentsSeen]!;
+  }
+  set deploymentsSeen(v: number) {
+    this.#narrow[this.#n + Narrow.deploymentsSeen] = v;
+  }
+  get enforceDeployment(): number {
+    return this.#narrow[this.#n + Narrow.enforceDeployment]!;
+  }
+  set enforceDeployment(v: number) {
+    this.#narrow[this.#n + Narrow.enforceDeployment] = v;
+  }
+  get phase(): PhaseCode {
+    return this.#narrow[this.#n + Narrow.phase]! as PhaseCode;
+  }
+  set phase(v: PhaseCode) {
+    this.#narrow[this.#n + Narrow.phase] = v;
+  }
+  get nextSerial(): number {
+    return this.#narrow[this.#n + Narrow.nextSerial]!;
+  }
+  set nextSerial(v: number) {
+    this.#narrow[this.#n + Narrow.nextSerial] = v;
+  }
+  /** Messages queued (500 + 402 flags in compliance, 300 + 301 flags in assignments, plus 501s). */
+  get queued(): number {
+    return this.#narrow[this.#n + Narrow.queued]!;
+  }
+  set queued(v: number) {
+    this.#narrow[this.#n + Narrow.queued] = v;
+  }
+  get queued501(): number {
+    return this.#narrow[this.#n + Narrow.queued501]!;
+  }
+  set queued501(v: number) {
+    this.#narrow[this.#n + Narrow.queued501] = v;
+  }
+  /** Messages in the post in flight (to count losses). */
+  get posting(): number {
+    return this.#narrow[this.#n + Narrow.posting]!;
+  }
+  set posting(v: number) {
+    this.#narrow[this.#n + Narrow.posting] = v;
+  }
+  /** Evaluated positions whose detection state is Required. */
+  get requiredCount(): number {
+    return this.#narrow[this.#n + Narrow.requiredCount]!;
+  }
+  set requiredCount(v: number) {
+    this.#narrow[this.#n + Narrow.requiredCount] = v;
+  }
+  get last501State(): number {
+    return this.#narrow[this.#n + Narrow.last501State]!;
+  }
+  set last501State(v: number) {
+    this.#narrow[this.#n + Narrow.last501State] = v;
+  }
+  /** Topic-402 state of deployed updates still Required (downloading, downloaded, failed...). */
+  get last402State(): number {
+    return this.#narrow[this.#n + Narrow.last402State]!;
+  }
+  set last402State(v: number) {
+    this.#narrow[this.#n + Narrow.last402State] = v;
   }
 
   has(flag: number): boolean {
@@ -263,12 +422,12 @@ export class ClientState {
   }
 }
 
-/** Creates client `index` (its times in `times` at `slot`): machine type and window drawn from its own RNG, then the start scenario. */
+/** Creates client `index` (its numbers in `numbers` at `slot`): machine type and window drawn from its own RNG, then the start scenario. */
 export function createClient(
   config: FleetConfig,
   catalog: FleetCatalog,
   index: number,
-  times: ClientTimes,
+  numbers: ClientNumbers,
   slot: number,
 ): ClientState {
   const rng = { rng: clientRngSeed(config.seed, index) };
@@ -276,7 +435,7 @@ export function createClient(
     rng,
     config.machines.map((m) => m.weight),
   );
-  const c = new ClientState(index, machine, rng.rng, times, slot);
+  const c = new ClientState(index, machine, rng.rng, numbers, slot);
   if (config.maintenanceWindows.length > 0) {
     const w = pickWeighted(c, [config.noWindowWeight, ...config.maintenanceWindows.map((x) => x.weight)]);
     c.window = w - 1;
