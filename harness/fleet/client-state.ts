@@ -154,11 +154,13 @@ export class ClientState {
   compliance: Uint8Array = EMPTY_NIBBLES;
   /** Per deployment index: last 300/301 states and queued flags (assignment-state.ts). */
   assignments: Uint8Array = NO_ASSIGNMENTS;
-  readonly #wide: Float64Array;
-  readonly #narrow: Int32Array;
+  private readonly wideStore: Float64Array;
+  private readonly narrowStore: Int32Array;
+  // TypeScript-private, not #private: the accessors below run on every field read of the fleet, and
+  // #private brand checks made fleet stepping ~25 % slower (measured, 3,000 clients × 3 days).
   /** This client's first field in each array. */
-  readonly #w: number;
-  readonly #n: number;
+  private readonly wideAt: number;
+  private readonly narrowAt: number;
 
   constructor(
     readonly index: number,
@@ -167,250 +169,250 @@ export class ClientState {
     numbers: ClientNumbers,
     slot: number,
   ) {
-    this.#wide = numbers.wide;
-    this.#narrow = numbers.narrow;
-    this.#w = slot * WIDE_FIELDS;
-    this.#n = slot * NARROW_FIELDS;
-    this.#wide.set(WIDE_DEFAULTS, this.#w);
-    this.#narrow.set(NARROW_DEFAULTS, this.#n);
+    this.wideStore = numbers.wide;
+    this.narrowStore = numbers.narrow;
+    this.wideAt = slot * WIDE_FIELDS;
+    this.narrowAt = slot * NARROW_FIELDS;
+    this.wideStore.set(WIDE_DEFAULTS, this.wideAt);
+    this.narrowStore.set(NARROW_DEFAULTS, this.narrowAt);
     this.rng = rng;
   }
 
   get activateAt(): number {
-    return this.#wide[this.#w + Wide.activateAt]!;
+    return this.wideStore[this.wideAt + Wide.activateAt]!;
   }
   set activateAt(v: number) {
-    this.#wide[this.#w + Wide.activateAt] = v;
+    this.wideStore[this.wideAt + Wide.activateAt] = v;
   }
   get nextPollAt(): number {
-    return this.#wide[this.#w + Wide.nextPollAt]!;
+    return this.wideStore[this.wideAt + Wide.nextPollAt]!;
   }
   set nextPollAt(v: number) {
-    this.#wide[this.#w + Wide.nextPollAt] = v;
+    this.wideStore[this.wideAt + Wide.nextPollAt] = v;
   }
   /** Pending scan request (merged from triggers); Infinity = none. */
   get scanDueAt(): number {
-    return this.#wide[this.#w + Wide.scanDueAt]!;
+    return this.wideStore[this.wideAt + Wide.scanDueAt]!;
   }
   set scanDueAt(v: number) {
-    this.#wide[this.#w + Wide.scanDueAt] = v;
+    this.wideStore[this.wideAt + Wide.scanDueAt] = v;
   }
   get scheduleNominalAt(): number {
-    return this.#wide[this.#w + Wide.scheduleNominalAt]!;
+    return this.wideStore[this.wideAt + Wide.scheduleNominalAt]!;
   }
   set scheduleNominalAt(v: number) {
-    this.#wide[this.#w + Wide.scheduleNominalAt] = v;
+    this.wideStore[this.wideAt + Wide.scheduleNominalAt] = v;
   }
   get scheduleDueAt(): number {
-    return this.#wide[this.#w + Wide.scheduleDueAt]!;
+    return this.wideStore[this.wideAt + Wide.scheduleDueAt]!;
   }
   set scheduleDueAt(v: number) {
-    this.#wide[this.#w + Wide.scheduleDueAt] = v;
+    this.wideStore[this.wideAt + Wide.scheduleDueAt] = v;
   }
   get reevalAt(): number {
-    return this.#wide[this.#w + Wide.reevalAt]!;
+    return this.wideStore[this.wideAt + Wide.reevalAt]!;
   }
   set reevalAt(v: number) {
-    this.#wide[this.#w + Wide.reevalAt] = v;
+    this.wideStore[this.wideAt + Wide.reevalAt] = v;
   }
   get flushAt(): number {
-    return this.#wide[this.#w + Wide.flushAt]!;
+    return this.wideStore[this.wideAt + Wide.flushAt]!;
   }
   set flushAt(v: number) {
-    this.#wide[this.#w + Wide.flushAt] = v;
+    this.wideStore[this.wideAt + Wide.flushAt] = v;
   }
   /** T-POSTINSTALL early report. */
   get earlyFlushAt(): number {
-    return this.#wide[this.#w + Wide.earlyFlushAt]!;
+    return this.wideStore[this.wideAt + Wide.earlyFlushAt]!;
   }
   set earlyFlushAt(v: number) {
-    this.#wide[this.#w + Wide.earlyFlushAt] = v;
+    this.wideStore[this.wideAt + Wide.earlyFlushAt] = v;
   }
   get cookieExpiresAt(): number {
-    return this.#wide[this.#w + Wide.cookieExpiresAt]!;
+    return this.wideStore[this.wideAt + Wide.cookieExpiresAt]!;
   }
   set cookieExpiresAt(v: number) {
-    this.#wide[this.#w + Wide.cookieExpiresAt] = v;
+    this.wideStore[this.wideAt + Wide.cookieExpiresAt] = v;
   }
   get lastOnlineScanAt(): number {
-    return this.#wide[this.#w + Wide.lastOnlineScanAt]!;
+    return this.wideStore[this.wideAt + Wide.lastOnlineScanAt]!;
   }
   set lastOnlineScanAt(v: number) {
-    this.#wide[this.#w + Wide.lastOnlineScanAt] = v;
+    this.wideStore[this.wideAt + Wide.lastOnlineScanAt] = v;
   }
   get lastScanAt(): number {
-    return this.#wide[this.#w + Wide.lastScanAt]!;
+    return this.wideStore[this.wideAt + Wide.lastScanAt]!;
   }
   set lastScanAt(v: number) {
-    this.#wide[this.#w + Wide.lastScanAt] = v;
+    this.wideStore[this.wideAt + Wide.lastScanAt] = v;
   }
   get lastEnforceAt(): number {
-    return this.#wide[this.#w + Wide.lastEnforceAt]!;
+    return this.wideStore[this.wideAt + Wide.lastEnforceAt]!;
   }
   set lastEnforceAt(v: number) {
-    this.#wide[this.#w + Wide.lastEnforceAt] = v;
+    this.wideStore[this.wideAt + Wide.lastEnforceAt] = v;
   }
   get phaseAt(): number {
-    return this.#wide[this.#w + Wide.phaseAt]!;
+    return this.wideStore[this.wideAt + Wide.phaseAt]!;
   }
   set phaseAt(v: number) {
-    this.#wide[this.#w + Wide.phaseAt] = v;
+    this.wideStore[this.wideAt + Wide.phaseAt] = v;
   }
   /** Catalog versions come from policy text: kept as doubles, whatever their size. */
   get policyCatalogVersion(): number {
-    return this.#wide[this.#w + Wide.policyCatalogVersion]!;
+    return this.wideStore[this.wideAt + Wide.policyCatalogVersion]!;
   }
   set policyCatalogVersion(v: number) {
-    this.#wide[this.#w + Wide.policyCatalogVersion] = v;
+    this.wideStore[this.wideAt + Wide.policyCatalogVersion] = v;
   }
   get cachedCatalogVersion(): number {
-    return this.#wide[this.#w + Wide.cachedCatalogVersion]!;
+    return this.wideStore[this.wideAt + Wide.cachedCatalogVersion]!;
   }
   set cachedCatalogVersion(v: number) {
-    this.#wide[this.#w + Wide.cachedCatalogVersion] = v;
+    this.wideStore[this.wideAt + Wide.cachedCatalogVersion] = v;
   }
   /** The client's RNG state (int32, rng.ts). */
   get rng(): number {
-    return this.#narrow[this.#n + Narrow.rng]!;
+    return this.narrowStore[this.narrowAt + Narrow.rng]!;
   }
   set rng(v: number) {
-    this.#narrow[this.#n + Narrow.rng] = v;
+    this.narrowStore[this.narrowAt + Narrow.rng] = v;
   }
   get flags(): number {
-    return this.#narrow[this.#n + Narrow.flags]!;
+    return this.narrowStore[this.narrowAt + Narrow.flags]!;
   }
   set flags(v: number) {
-    this.#narrow[this.#n + Narrow.flags] = v;
+    this.narrowStore[this.narrowAt + Narrow.flags] = v;
   }
   /** Maintenance window index into config.maintenanceWindows; -1 none. */
   get window(): number {
-    return this.#narrow[this.#n + Narrow.window]!;
+    return this.narrowStore[this.narrowAt + Narrow.window]!;
   }
   set window(v: number) {
-    this.#narrow[this.#n + Narrow.window] = v;
+    this.narrowStore[this.narrowAt + Narrow.window] = v;
   }
   get pendingReason(): number {
-    return this.#narrow[this.#n + Narrow.pendingReason]!;
+    return this.narrowStore[this.narrowAt + Narrow.pendingReason]!;
   }
   set pendingReason(v: number) {
-    this.#narrow[this.#n + Narrow.pendingReason] = v;
+    this.narrowStore[this.narrowAt + Narrow.pendingReason] = v;
   }
   get activeReason(): number {
-    return this.#narrow[this.#n + Narrow.activeReason]!;
+    return this.narrowStore[this.narrowAt + Narrow.activeReason]!;
   }
   set activeReason(v: number) {
-    this.#narrow[this.#n + Narrow.activeReason] = v;
+    this.narrowStore[this.narrowAt + Narrow.activeReason] = v;
   }
   /** W-COOKIE recoveries within the scan in flight. */
   get faultRecoveries(): number {
-    return this.#narrow[this.#n + Narrow.faultRecoveries]!;
+    return this.narrowStore[this.narrowAt + Narrow.faultRecoveries]!;
   }
   set faultRecoveries(v: number) {
-    this.#narrow[this.#n + Narrow.faultRecoveries] = v;
+    this.narrowStore[this.narrowAt + Narrow.faultRecoveries] = v;
   }
   /** Failed scans in a row against the current SUP (T-SCANRETRY). */
   get scanFailures(): number {
-    return this.#narrow[this.#n + Narrow.scanFailures]!;
+    return this.narrowStore[this.narrowAt + Narrow.scanFailures]!;
   }
   set scanFailures(v: number) {
-    this.#narrow[this.#n + Narrow.scanFailures] = v;
+    this.narrowStore[this.narrowAt + Narrow.scanFailures] = v;
   }
   /** Prefix of the machine table the local metadata cache holds. */
   get cachedCount(): number {
-    return this.#narrow[this.#n + Narrow.cachedCount]!;
+    return this.narrowStore[this.narrowAt + Narrow.cachedCount]!;
   }
   set cachedCount(v: number) {
-    this.#narrow[this.#n + Narrow.cachedCount] = v;
+    this.narrowStore[this.narrowAt + Narrow.cachedCount] = v;
   }
   /** Prefix of the machine table with a detection state in `compliance`. */
   get evaluatedCount(): number {
-    return this.#narrow[this.#n + Narrow.evaluatedCount]!;
+    return this.narrowStore[this.narrowAt + Narrow.evaluatedCount]!;
   }
   set evaluatedCount(v: number) {
-    this.#narrow[this.#n + Narrow.evaluatedCount] = v;
+    this.narrowStore[this.narrowAt + Narrow.evaluatedCount] = v;
   }
   get supCount(): number {
-    return this.#narrow[this.#n + Narrow.supCount]!;
+    return this.narrowStore[this.narrowAt + Narrow.supCount]!;
   }
   set supCount(v: number) {
-    this.#narrow[this.#n + Narrow.supCount] = v;
+    this.narrowStore[this.narrowAt + Narrow.supCount] = v;
   }
   get supIndex(): number {
-    return this.#narrow[this.#n + Narrow.supIndex]!;
+    return this.narrowStore[this.narrowAt + Narrow.supIndex]!;
   }
   set supIndex(v: number) {
-    this.#narrow[this.#n + Narrow.supIndex] = v;
+    this.narrowStore[this.narrowAt + Narrow.supIndex] = v;
   }
   /** Last SUP a scan succeeded against; -1 none yet. */
   get supAffinity(): number {
-    return this.#narrow[this.#n + Narrow.supAffinity]!;
+    return this.narrowStore[this.narrowAt + Narrow.supAffinity]!;
   }
   set supAffinity(v: number) {
-    this.#narrow[this.#n + Narrow.supAffinity] = v;
+    this.narrowStore[this.narrowAt + Narrow.supAffinity] = v;
   }
   get deploymentsSeen(): number {
-    return this.#narrow[this.#n + Narrow.deploymentsSeen]!;
+    return this.narrowStore[this.narrowAt + Narrow.deploymentsSeen]!;
   }
   set deploymentsSeen(v: number) {
-    this.#narrow[this.#n + Narrow.deploymentsSeen] = v;
+    this.narrowStore[this.narrowAt + Narrow.deploymentsSeen] = v;
   }
   get enforceDeployment(): number {
-    return this.#narrow[this.#n + Narrow.enforceDeployment]!;
+    return this.narrowStore[this.narrowAt + Narrow.enforceDeployment]!;
   }
   set enforceDeployment(v: number) {
-    this.#narrow[this.#n + Narrow.enforceDeployment] = v;
+    this.narrowStore[this.narrowAt + Narrow.enforceDeployment] = v;
   }
   get phase(): PhaseCode {
-    return this.#narrow[this.#n + Narrow.phase]! as PhaseCode;
+    return this.narrowStore[this.narrowAt + Narrow.phase]! as PhaseCode;
   }
   set phase(v: PhaseCode) {
-    this.#narrow[this.#n + Narrow.phase] = v;
+    this.narrowStore[this.narrowAt + Narrow.phase] = v;
   }
   get nextSerial(): number {
-    return this.#narrow[this.#n + Narrow.nextSerial]!;
+    return this.narrowStore[this.narrowAt + Narrow.nextSerial]!;
   }
   set nextSerial(v: number) {
-    this.#narrow[this.#n + Narrow.nextSerial] = v;
+    this.narrowStore[this.narrowAt + Narrow.nextSerial] = v;
   }
   /** Messages queued (500 + 402 flags in compliance, 300 + 301 flags in assignments, plus 501s). */
   get queued(): number {
-    return this.#narrow[this.#n + Narrow.queued]!;
+    return this.narrowStore[this.narrowAt + Narrow.queued]!;
   }
   set queued(v: number) {
-    this.#narrow[this.#n + Narrow.queued] = v;
+    this.narrowStore[this.narrowAt + Narrow.queued] = v;
   }
   get queued501(): number {
-    return this.#narrow[this.#n + Narrow.queued501]!;
+    return this.narrowStore[this.narrowAt + Narrow.queued501]!;
   }
   set queued501(v: number) {
-    this.#narrow[this.#n + Narrow.queued501] = v;
+    this.narrowStore[this.narrowAt + Narrow.queued501] = v;
   }
   /** Messages in the post in flight (to count losses). */
   get posting(): number {
-    return this.#narrow[this.#n + Narrow.posting]!;
+    return this.narrowStore[this.narrowAt + Narrow.posting]!;
   }
   set posting(v: number) {
-    this.#narrow[this.#n + Narrow.posting] = v;
+    this.narrowStore[this.narrowAt + Narrow.posting] = v;
   }
   /** Evaluated positions whose detection state is Required. */
   get requiredCount(): number {
-    return this.#narrow[this.#n + Narrow.requiredCount]!;
+    return this.narrowStore[this.narrowAt + Narrow.requiredCount]!;
   }
   set requiredCount(v: number) {
-    this.#narrow[this.#n + Narrow.requiredCount] = v;
+    this.narrowStore[this.narrowAt + Narrow.requiredCount] = v;
   }
   get last501State(): number {
-    return this.#narrow[this.#n + Narrow.last501State]!;
+    return this.narrowStore[this.narrowAt + Narrow.last501State]!;
   }
   set last501State(v: number) {
-    this.#narrow[this.#n + Narrow.last501State] = v;
+    this.narrowStore[this.narrowAt + Narrow.last501State] = v;
   }
   /** Topic-402 state of deployed updates still Required (downloading, downloaded, failed...). */
   get last402State(): number {
-    return this.#narrow[this.#n + Narrow.last402State]!;
+    return this.narrowStore[this.narrowAt + Narrow.last402State]!;
   }
   set last402State(v: number) {
-    this.#narrow[this.#n + Narrow.last402State] = v;
+    this.narrowStore[this.narrowAt + Narrow.last402State] = v;
   }
 
   has(flag: number): boolean {
