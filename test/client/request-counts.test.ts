@@ -83,5 +83,5 @@ describe('requests per operation for a seeded shortened day', () => {
     expect(counts['mp.registration']).toBe(CLIENTS);
     expect(counts['wsus.ReportEventBatch']).toBeGreaterThanOrEqual(CLIENTS);
     await expect(`${JSON.stringify(counts, null, 2)}\n`).toMatchFileSnapshot('./request-counts.golden.json');
-  }, 60_000);
+  }, 90_000);
 });
