@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   let clock: VirtualClock | undefined;
   let runner: ShardRunner | undefined;
   let interval: NodeJS.Timeout | undefined;
+  const snapshots = heapSnapshotsFromEnv(`shard${init.shard}`);
 
   const delta = () =>
     recorder.takeDelta(clock?.wallNow() ?? Date.now(), clock?.now() ?? init.virtualStart, {
@@ -65,13 +66,14 @@ async function main(): Promise<void> {
           onError: fatal,
         });
         runner.start();
-        const snapshots = heapSnapshotsFromEnv(`shard${init.shard}`);
         const started = clock;
         interval = setInterval(() => {
           post({ type: 'metrics', delta: delta() });
           snapshots?.check(started.now() - init.virtualStart);
         }, init.intervalMs);
       } else if (msg.type === 'stop') {
+        // A moment at the run's very end (--heap-at 24h of a 24 h run) is reached here, not by an interval.
+        if (clock) snapshots?.check(clock.now() - init.virtualStart);
         await runner?.drain(msg.drainMs);
         if (interval) clearInterval(interval);
         post({ type: 'drained', delta: delta() });
