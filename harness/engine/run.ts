@@ -196,6 +196,8 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
 
     await finished;
     clearTimeout(endTimer);
+    // A --heap-at moment at the run's end (the end timer may fire a ms, = speed virtual ms, early).
+    snapshots?.check(clock.now() - virtualStart + intervalMs * clock.speed);
     try {
       await swarm.stop(options.drainMs ?? 5000);
     } finally {
