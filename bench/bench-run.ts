@@ -6,6 +6,7 @@ import { BUILTIN_PROFILES } from '../profiles/index.ts';
 import { checkRunFlags, planRun, timestampFolder } from '../harness/cli/run-options.ts';
 import { benchFigures } from '../harness/run/bench-figures.ts';
 import { processCpuSeconds } from '../harness/run/process-cpu.ts';
+import { processRssBytes } from '../harness/run/process-rss.ts';
 import type { RunReport } from '../harness/run/run-notes.ts';
 import { runPlan } from '../harness/run/run-plan.ts';
 
@@ -44,11 +45,16 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
   );
   const sitePids: number[] = [];
   const siteCpu = new Map<number, number>();
+  // The site's RSS is not the generator's target, but it shares the machine: its peak (all its processes).
+  let siteRssMax = 0;
   const sampleSite = () => {
+    let rss = 0;
     for (const pid of sitePids) {
       const s = processCpuSeconds(pid);
       if (s !== undefined) siteCpu.set(pid, s);
+      rss += processRssBytes(pid) ?? 0;
     }
+    siteRssMax = Math.max(siteRssMax, rss);
   };
   const cpuBefore = process.cpuUsage();
   const started = Date.now();
@@ -73,7 +79,7 @@ export async function runBench(b: BenchRun): Promise<BenchOutcome> {
       virtualDurationMs: report.virtualDurationMs,
       keptUp: report.generator.keptUp,
     },
-    text: `${figures}\nwall time including site start and catalog discovery: ${(wallMs / 1000).toFixed(0)} s\n${limits(
+    text: `${figures}\nsite RSS max           ${(siteRssMax / 1048576).toFixed(1)} MiB (all site processes; not the target)\nwall time including site start and catalog discovery: ${(wallMs / 1000).toFixed(0)} s\n${limits(
       report,
       generatorCpuSeconds,
       siteCpuSeconds,

@@ -5,6 +5,8 @@
 // SyncUpdates reply could also pin the whole reply in memory (V8 sliced strings); copied bytes cannot.
 // A client's new cookie overwrites its old one in place when it fits (WSUS cookies keep their size),
 // else it is appended; the slab grows by a quarter and is compacted when more than half of it is dead.
+// An expired cookie keeps only its Expiration (expire()), so the jar holds full cookies only for the
+// clients that scanned within a cookie's lifetime, not for every client that scanned in the run.
 import { base64Decode, base64Encode, latin1Decode, latin1Encode } from '../../protocol/bytes.ts';
 import type { WsusCookie } from '../../protocol/wsus/index.ts';
 
@@ -74,6 +76,23 @@ export class CookieJar {
     };
   }
 
+  /**
+   * Keeps only the Expiration of an expired cookie. Once a cookie has expired the client sends its
+   * EncryptedData nowhere again (the next scan starts with GetCookie, which carries only the old
+   * Expiration, and replaces it), so holding 256 bytes per client that scanned today would make the jar
+   * grow with the run's length for nothing. get() then answers an empty EncryptedData.
+   */
+  expire(slot: number): void {
+    const at = this.#offset[slot]!;
+    if (at === NONE) return;
+    const n = 1 + this.#slab[at]!;
+    if (this.#capacity[slot] === n) return;
+    this.#dead += this.#capacity[slot]! - n;
+    this.#capacity[slot] = n;
+    this.#length[slot] = n;
+    this.#decoded[slot] = 0;
+  }
+
   delete(slot: number): void {
     if (this.#offset[slot] === NONE) return;
     this.#dead += this.#capacity[slot]!;
@@ -97,7 +116,10 @@ export class CookieJar {
   }
 
   #compact(): void {
-    const fresh = new Uint8Array(this.#slab.length);
+    // Sized to what is live (plus the usual quarter): a jar whose cookies expired shrinks back.
+    let live = 0;
+    for (let s = 0; s < this.slots; s++) if (this.#offset[s] !== NONE) live += this.#capacity[s]!;
+    const fresh = new Uint8Array(Math.max(INITIAL_BYTES, Math.ceil(live * 1.25)));
     let used = 0;
     for (let s = 0; s < this.slots; s++) {
       const at = this.#offset[s]!;

@@ -5,6 +5,7 @@
 import {
   defineFleetConfig,
   Fleet,
+  Flag,
   type FleetAction,
   type FleetConfig,
   type FleetEvent,
@@ -34,6 +35,8 @@ import { SmsIdTable } from './sms-ids.ts';
 /** Fleet results fed back within one engine event (an exchange can end without a request). */
 const MAX_CHAINED_RESULTS = 16;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** How often (virtual ms) expired cookies are cut down to their Expiration (CookieJar.expire). */
+const COOKIE_SWEEP_MS = 10 * 60_000;
 
 export class FleetBehaviour implements Behaviour {
   readonly fleet: Fleet;
@@ -53,6 +56,7 @@ export class FleetBehaviour implements Behaviour {
   /** Local actions the fleet announced (offline scans, installs, restarts), for gauges. */
   readonly #local = { offlineScans: 0, installs: 0, restarts: 0 };
   #lastNow = 0;
+  #nextCookieSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     shard: ShardContext,
@@ -126,6 +130,7 @@ export class FleetBehaviour implements Behaviour {
 
   step(local: number, event: ClientEvent, now: number): Decision {
     this.#lastNow = now;
+    if (now >= this.#nextCookieSweep) this.#sweepCookies(now);
     const client = this.#shard.globalIndex(local);
     const out: HttpAction[] = [];
     if (event.kind === 'start' || event.kind === 'wake') {
@@ -273,6 +278,19 @@ export class FleetBehaviour implements Behaviour {
     if (e.spreadMs === 0) return e.at;
     // Each client's own moment within the spread, from the run seed: same seed, same schedule.
     return e.at + (mix32(mix32(this.#shard.seed ^ 0x7f4a7c15) ^ client) / 4294967296) * e.spreadMs;
+  }
+
+  /** Cuts the cookies that expired (in the fleet's eyes) of clients with no scan going down to their Expiration. */
+  #sweepCookies(now: number): void {
+    this.#nextCookieSweep = now + COOKIE_SWEEP_MS;
+    const { cookies } = this.#ctx;
+    if (cookies.size === 0) return;
+    for (let local = 0; local < this.#shard.clients; local++) {
+      const client = this.#shard.globalIndex(local);
+      const c = this.fleet.client(client);
+      if (c.cookieExpiresAt <= now && !c.has(Flag.ScanInFlight) && !this.#suspended.has(client))
+        cookies.expire(local);
+    }
   }
 
   /** Moves the client's held-back requests that are due into `out`. */

@@ -15,6 +15,7 @@ import { summaryOutput } from '../metrics/outputs/summary.ts';
 import { buildSummary, type RunEnd, type RunSummary } from '../metrics/summary.ts';
 import { thresholdTexts, type Thresholds } from '../metrics/thresholds.ts';
 import { type VirtualClock, wallNow } from './clock.ts';
+import { heapSnapshotsFromEnv } from './heap-snapshots.ts';
 import { Swarm, type SwarmOptions } from './swarm.ts';
 
 export interface RunOptions extends Omit<SwarmOptions, 'onDelta' | 'onFatal'> {
@@ -176,12 +177,15 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
       Math.max(0, clock.toWall(virtualEnd) - clock.wallNow()),
     );
     let probing = false;
+    // bench:profile's --heap-at: the coordinator's heap too (merged metrics, outputs), not only the shards'.
+    const snapshots = heapSnapshotsFromEnv('main');
     const emit = (stats: IntervalStats) => {
       outputs.interval(stats);
       options.onInterval?.(stats);
     };
     const tick = setInterval(() => {
       emit(aggregator.takeInterval(clock.wallNow(), Math.min(clock.now(), virtualEnd)));
+      snapshots?.check(clock.now() - virtualStart);
       if (options.observerUrl && !probing) {
         probing = true;
         probeSite(options.observerUrl, options.observerToken, aggregator).finally(() => {
@@ -192,6 +196,8 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
 
     await finished;
     clearTimeout(endTimer);
+    // A --heap-at moment at the run's end (the end timer may fire a ms, = speed virtual ms, early).
+    snapshots?.check(clock.now() - virtualStart + intervalMs * clock.speed);
     try {
       await swarm.stop(options.drainMs ?? 5000);
     } finally {

@@ -7,6 +7,7 @@
 // A client that never saw a deployment keeps the shared empty array (no allocation per idle client).
 
 import { AssignmentComplianceState, AssignmentEnforcementState } from '../../protocol/mp/state-codes.ts';
+import { allocateBytes } from './byte-arena.ts';
 import { EMPTY_NIBBLES } from './compliance.ts';
 
 const ENFORCEMENT_BITS = 0x0f;
@@ -39,7 +40,8 @@ export interface AssignmentHolder {
 
 function slot(c: AssignmentHolder, deployment: number): number {
   if (deployment >= c.assignments.length) {
-    const grown = new Uint8Array(deployment + 1);
+    // A little headroom: each new deployment would otherwise cost a new region (bytes past the end read as 0).
+    const grown = allocateBytes(deployment + 4);
     grown.set(c.assignments);
     c.assignments = grown;
   }

@@ -3,6 +3,8 @@
 // 3 installed), bit 2 "a 500 message is queued", bit 3 "a 402 message is queued". Queued messages are
 // flags rather than a list so a client's queue is bounded by its table size however long the MP is away.
 
+import { allocateBytes } from './byte-arena.ts';
+
 export const Detection = { NotEvaluated: 0, NotRequired: 1, Required: 2, Installed: 3 } as const;
 export type DetectionState = (typeof Detection)[keyof typeof Detection];
 
@@ -26,7 +28,7 @@ function setNibble(arr: Uint8Array, position: number, value: number): void {
 export function ensureCapacity(arr: Uint8Array, positions: number): Uint8Array {
   const bytes = (positions + 1) >> 1;
   if (arr.length >= bytes) return arr;
-  const grown = new Uint8Array(bytes + 8);
+  const grown = allocateBytes(bytes + 8);
   grown.set(arr);
   return grown;
 }

@@ -3,7 +3,7 @@
 // holds it: everything about it derives from the run seed and i.
 
 import { FleetCatalog } from './catalog-view.ts';
-import { type ClientState, createClient } from './client-state.ts';
+import { type ClientState, ClientNumbers, createClient } from './client-state.ts';
 import type { FleetConfig } from './config.ts';
 import type { FleetContext } from './context.ts';
 import { countActions, countEvent, emptyCounters, type FleetCounters } from './counters.ts';
@@ -55,8 +55,9 @@ export class Fleet implements FleetContext {
     this.to = to;
     this.stride = stride;
     this.#clients = new Array(Math.ceil((to - from) / stride));
+    const numbers = new ClientNumbers(this.#clients.length);
     for (let k = 0; k < this.#clients.length; k++) {
-      this.#clients[k] = createClient(config, this.catalog, from + k * stride);
+      this.#clients[k] = createClient(config, this.catalog, from + k * stride, numbers, k);
     }
   }
 
