@@ -77,7 +77,7 @@ export function ccmAction(
         id: `{${platform.uuid().toUpperCase()}}`,
         sourceId: sender.smsId,
         sourceHost: sender.netbiosName,
-        sentTime: sentTimeOf(now),
+        sentTime: formatSentTime(now),
       },
       payload,
     );
@@ -90,19 +90,6 @@ export function ccmAction(
     body,
     tag,
   };
-}
-
-/** SentTime has whole seconds: consecutive requests mostly share one, so the last text is kept. */
-let sentSecond = Number.NaN;
-let sentText = '';
-
-function sentTimeOf(now: number): string {
-  const second = Math.floor(now / 1000);
-  if (second !== sentSecond) {
-    sentText = formatSentTime(now);
-    sentSecond = second;
-  }
-  return sentText;
 }
 
 /**

@@ -43,9 +43,18 @@ export interface MsgHeader {
 
 export const ZERO_CORRELATION_ID = '{00000000-0000-0000-0000-000000000000}';
 
+/** The last second formatted: consecutive messages (a client's requests, an MP's replies) mostly share one. */
+let sentSecond = Number.NaN;
+let sentText = '';
+
 /** `yyyy-MM-ddTHH:mm:ssZ`, the SentTime / TimeStamp style of ConfigMgr messaging. */
 export function formatSentTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== sentSecond) {
+    sentText = `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    sentSecond = second;
+  }
+  return sentText;
 }
 
 export function buildMsgHeaderXml(h: MsgHeader): string {
