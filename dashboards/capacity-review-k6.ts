@@ -5,17 +5,10 @@
 // time (not the virtual clock of `patchstorm run`'s outputs) and writes one point per sample: the panels
 // aggregate per interval. Fleet, backlog, deployment and generator-lateness figures are not written by a
 // k6 run (harness/k6/README.md): use the swarm's Capacity review for those.
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  QueryVariableBuilder,
-  RowBuilder,
-  VariableRefresh,
-  VariableSort,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TextBuilder, TextMode } from '@grafana/grafana-foundation-sdk/text';
 import { K6_MEASUREMENTS as K } from '../harness/k6/metrics-names.ts';
-import { DATASOURCE, datasourceVariable, stat, table, timeseries } from './common.ts';
+import { datasourceVariable, opVariable, runVariable, stat, table, timeseries } from './common.ts';
 import { OP_FILTER, selectK6 } from './influxql.ts';
 
 export const CAPACITY_REVIEW_K6_UID = 'patchstorm-capacity-review-k6';
@@ -24,37 +17,13 @@ const run = 'run';
 /** Per-interval sums as per-second rates: Grafana's $__interval_ms is the GROUP BY time() bucket. */
 const PER_SECOND = '* 1000 / $__interval_ms';
 
-/** A run id from the script's `run` tag (options.tags: the build's id or -e PATCHSTORM_RUN). */
-function k6RunVariable(): QueryVariableBuilder {
-  const q = `SHOW TAG VALUES FROM "${K.requests}" WITH KEY = "run"`;
-  return new QueryVariableBuilder(run)
-    .label('Run (k6 run tag)')
-    .datasource(DATASOURCE)
-    .query(q)
-    .definition(q)
-    .refresh(VariableRefresh.OnDashboardLoad)
-    .sort(VariableSort.AlphabeticalDesc);
-}
-
-function k6OpVariable(): QueryVariableBuilder {
-  const q = `SHOW TAG VALUES FROM "${K.requests}" WITH KEY = "op" WHERE "run" =~ /^$${run}$/`;
-  return new QueryVariableBuilder('op')
-    .label('Operation')
-    .datasource(DATASOURCE)
-    .query(q)
-    .definition(q)
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true);
-}
-
 const NOTE = `**A k6 run of a \`patchstorm k6\` script**, read from k6's own \`--out influxdb=\` (InfluxDB v1).
 Time axis: **wall time** (k6 stamps each sample when measured), not the virtual clock of \`patchstorm run\`:
 a day emulated at ×120 spans 12 wall minutes here. Runs are told apart by the script's \`run\` tag
 (\`-e PATCHSTORM_RUN=<id>\`, default: the id chosen at build). One point per request: expect a large database
 for long runs. Not written by k6, so not here: fleet compliance, site backlog, deployments, generator lateness.`;
 
+/** Runs are told apart by the script's `run` tag (options.tags: the build's id or -e PATCHSTORM_RUN). */
 export function capacityReviewK6(): DashboardBuilder {
   return new DashboardBuilder('patchstorm — Capacity review (k6)')
     .uid(CAPACITY_REVIEW_K6_UID)
@@ -66,8 +35,8 @@ export function capacityReviewK6(): DashboardBuilder {
     .tooltip(DashboardCursorSync.Crosshair)
     .time({ from: 'now-6h', to: 'now' })
     .withVariable(datasourceVariable())
-    .withVariable(k6RunVariable())
-    .withVariable(k6OpVariable())
+    .withVariable(runVariable(run, 'Run (k6 run tag)', K.requests))
+    .withVariable(opVariable(run, K.requests))
     .withPanel(
       new TextBuilder()
         .title('About this dashboard')

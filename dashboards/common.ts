@@ -26,9 +26,12 @@ export function datasourceVariable(): DatasourceVariableBuilder {
   return new DatasourceVariableBuilder('datasource').label('InfluxDB').type('influxdb');
 }
 
-/** A run id picked from the runs in the database (newest ids sort last; ids are chosen by `patchstorm run`). */
-export function runVariable(name: string, label: string): QueryVariableBuilder {
-  const q = `SHOW TAG VALUES FROM "${M.run}" WITH KEY = "run"`;
+/**
+ * A run id picked from the runs in the database (newest ids sort last; ids are chosen by `patchstorm run`,
+ * or a k6 script's `run` tag when `measurement` is one of k6's).
+ */
+export function runVariable(name: string, label: string, measurement: string = M.run): QueryVariableBuilder {
+  const q = `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "run"`;
   return new QueryVariableBuilder(name)
     .label(label)
     .datasource(DATASOURCE)
@@ -38,9 +41,9 @@ export function runVariable(name: string, label: string): QueryVariableBuilder {
     .sort(VariableSort.AlphabeticalDesc);
 }
 
-/** The operations of the picked run; multi-value with All. */
-export function opVariable(runVar: string): QueryVariableBuilder {
-  const q = `SHOW TAG VALUES FROM "${M.op}" WITH KEY = "op" WHERE "run" =~ /^$${runVar}$/`;
+/** The operations of the picked run (read from `measurement`); multi-value with All. */
+export function opVariable(runVar: string, measurement: string = M.op): QueryVariableBuilder {
+  const q = `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "op" WHERE "run" =~ /^$${runVar}$/`;
   return new QueryVariableBuilder('op')
     .label('Operation')
     .datasource(DATASOURCE)
